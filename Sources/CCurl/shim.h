@@ -1,0 +1,33 @@
+#ifndef SENSORCTL_CCURL_SHIM_H
+#define SENSORCTL_CCURL_SHIM_H
+#include <curl/curl.h>
+
+/* curl_easy_setopt and curl_easy_getinfo are variadic and cannot be called from Swift:
+   one typed wrapper per argument kind. */
+static inline CURLcode sensorctl_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode sensorctl_curl_setopt_string(CURL *h, CURLoption o, const char *v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode sensorctl_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode sensorctl_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode sensorctl_curl_setopt_offset(CURL *h, CURLoption o, curl_off_t v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode sensorctl_curl_setopt_write_function(
+    CURL *h, size_t (*fn)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fn);
+}
+static inline CURLcode sensorctl_curl_setopt_header_function(
+    CURL *h, size_t (*fn)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, fn);
+}
+static inline CURLcode sensorctl_curl_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
+static inline CURLcode sensorctl_curl_getinfo_string(CURL *h, CURLINFO i, char **out) {
+    return curl_easy_getinfo(h, i, out);
+}
+static inline CURLcode sensorctl_curl_getinfo_double(CURL *h, CURLINFO i, double *out) {
+    return curl_easy_getinfo(h, i, out);
+}
+#endif

@@ -1,0 +1,94 @@
+import SensorCore
+
+/// The sensorctl command tree: every command's name, help and options.
+public enum SensorctlCommands {
+    public static let version = "0.1.0"
+
+    public static let root = CommandSpec(
+        name: "sensorctl",
+        abstract: "The sensor-data pipeline tool: synthetic sensor apps, Kafka producers and metric jobs over "
+            + "PostgreSQL, MongoDB, HDFS and Kafka.",
+        discussion: "Endpoints come from flags, then SENSORCTL_* environment variables, then --config FILE, then "
+            + "config/sensorctl.json, then defaults. Run 'sensorctl config' to see the effective settings.",
+        subcommands: [generate, setup, check, config],
+        examples: [
+            "sensorctl setup",
+            "sensorctl generate --sink postgres -n 4000",
+            "sensorctl generate --sink hdfs-csv,hdfs-json,mongo,postgres -n 500 --seed 7",
+            "sensorctl check --json",
+        ])
+
+    public static let generate = CommandSpec(
+        name: "generate",
+        abstract: "Generate synthetic sensor readings into one or more sinks.",
+        discussion: "Each listed sink receives the same readings. A reading has a UUID id, a sensor id such as "
+            + "temperature-007, its type, a value, the current UTC time (ms) and the app name. Good data is "
+            + "uniform in 80-100 with a small chance of an atypical 20-45; anomaly data simulates burned sensors: "
+            + "every value is -1 or null (--null-share of them null). Readings stream in batches, so memory "
+            + "stays flat for any -n. If a sink fails the others still finish, and the exit code is non-zero.",
+        options: [
+            OptionSpec(
+                "sink", short: "s", value: "sinks", kind: .choiceList(SinkKind.allCases.map(\.rawValue)),
+                required: true,
+                help: "Where to write, comma-separated: \(SinkKind.allCases.map(\.rawValue).joined(separator: ", "))."),
+            OptionSpec("count", short: "n", value: "n", kind: .positiveInteger, default: "1000", help: "How many readings."),
+            OptionSpec(
+                "type-data", short: "t", value: "kind", kind: .choice(DataKind.allCases.map(\.rawValue)),
+                default: "good", help: "good: healthy sensors; anomaly: burned sensors (-1 or null)."),
+            OptionSpec(
+                "atypical-chance", value: "p", kind: .probability, default: "0.05",
+                help: "Chance that a good reading is atypical (20-45)."),
+            OptionSpec(
+                "null-share", value: "p", kind: .probability, default: "0.5",
+                help: "Share of anomaly readings whose value is null (the rest are -1)."),
+            OptionSpec("sensors", value: "k", kind: .positiveInteger, default: "10", help: "Distinct sensors, spread over the types."),
+            OptionSpec("seed", value: "s", kind: .unsignedInteger, help: "Make the sensors and values reproducible."),
+            OptionSpec(
+                "rate", value: "r", kind: .positiveNumber,
+                help: "Readings per second, like a real device fleet. (default: as fast as possible)"),
+            OptionSpec("batch-size", value: "n", kind: .positiveInteger, default: "5000", help: "Readings per write to each sink."),
+            OptionSpec(
+                "file-rows", value: "n", kind: .positiveInteger, default: "100000",
+                help: "Rotate HDFS files after this many rows."),
+            OptionSpec("app", value: "name", help: "Name of the generating app. (default: generate-<sink>)"),
+        ],
+        examples: [
+            "sensorctl generate --sink postgres -n 4000",
+            "sensorctl generate --sink mongo -n 100 --type-data anomaly",
+            "sensorctl generate --sink hdfs-csv,hdfs-json,mongo,postgres -n 500",
+            "sensorctl generate --sink kafka -n 100000 --rate 200 --app fleet-a",
+        ],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let setup = CommandSpec(
+        name: "setup",
+        abstract: "Create what the pipeline needs: tables, collections, indexes, HDFS directories, the Kafka topic.",
+        discussion: "Idempotent: running it again changes nothing. The Kafka topic is created where the broker "
+            + "allows it (Admin API); otherwise setup says so and relies on the broker's auto-creation.",
+        options: [serviceFilter],
+        examples: ["sensorctl setup", "sensorctl setup --service postgres,mongo"],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let check = CommandSpec(
+        name: "check",
+        abstract: "Check each service with the operation sensorctl really uses; exit 69 if any fails.",
+        discussion: "Prints one line per service: ok or error, the reason, the endpoint (passwords redacted) "
+            + "and the latency. Each check gives up after 5 seconds.",
+        options: [serviceFilter],
+        examples: ["sensorctl check", "sensorctl check --service kafka --json"],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let config = CommandSpec(
+        name: "config",
+        abstract: "Print the effective configuration, with every password redacted.",
+        discussion: "Each setting is shown with where it came from: a flag, an environment variable, a file or "
+            + "the default.",
+        options: [OptionSpec("json", kind: .flag, help: "Print the configuration as JSON.")],
+        examples: ["sensorctl config", "SENSORCTL_TOPIC=test sensorctl config --json"],
+        usesServices: true)
+
+    static let serviceFilter = OptionSpec(
+        "service", value: "services", kind: .choiceList(ServiceKind.allCases.map(\.rawValue)),
+        default: ServiceKind.allCases.map(\.rawValue).joined(separator: ","),
+        help: "Only these services, comma-separated.")
+}

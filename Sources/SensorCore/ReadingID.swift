@@ -1,0 +1,89 @@
+/// A 128-bit UUID. Generated ids are version 7 (RFC 9562): a millisecond timestamp followed by random
+/// bits, so ids made in sequence are nearly ordered, which keeps primary-key B-tree inserts cheap.
+public struct ReadingID: Hashable, Sendable, CustomStringConvertible, Comparable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// A version-7 UUID for `milliseconds` since the epoch, with 74 random bits from `random`.
+    public init(version7At milliseconds: Int64, random: inout some RandomNumberGenerator) {
+        let bits = random.next()
+        let rand12 = bits & 0x0FFF
+        high = (UInt64(truncatingIfNeeded: milliseconds) << 16) | 0x7000 | rand12
+        low = (random.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+    }
+
+    /// Parses the canonical 8-4-4-4-12 hexadecimal form (either case).
+    public init?(_ text: some StringProtocol) {
+        var value: (UInt64, UInt64) = (0, 0)
+        var nibbles = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            if byte == UInt8(ascii: "-") {
+                guard [8, 13, 18, 23].contains(offset) else { return nil }
+                continue
+            }
+            guard let nibble = Hex.value(of: byte) else { return nil }
+            if nibbles < 16 {
+                value.0 = value.0 << 4 | UInt64(nibble)
+            } else {
+                value.1 = value.1 << 4 | UInt64(nibble)
+            }
+            nibbles += 1
+        }
+        guard nibbles == 32, text.utf8.count == 36 else { return nil }
+        self.init(high: value.0, low: value.1)
+    }
+
+    /// Appends the canonical lowercase form (36 bytes) to `buffer`, without allocating a String.
+    @inlinable
+    public func write(into buffer: inout [UInt8]) {
+        Hex.append(high >> 32, digits: 8, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Hex.append(high >> 16, digits: 4, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Hex.append(high, digits: 4, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Hex.append(low >> 48, digits: 4, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Hex.append(low, digits: 12, to: &buffer)
+    }
+
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func < (lhs: ReadingID, rhs: ReadingID) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
+}
+
+/// Lowercase hexadecimal helpers shared by the id codec.
+public enum Hex {
+    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends the lowest `digits` nibbles of `value`, most significant first.
+    @inlinable
+    public static func append(_ value: UInt64, digits count: Int, to buffer: inout [UInt8]) {
+        var shift = (count - 1) * 4
+        while shift >= 0 {
+            buffer.append(digits[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+
+    public static func value(of byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
