@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders help, usage lines and usage errors from a `CommandSpec`.
 public enum HelpFormatter {
     public static let toolName = "sensorctl"
@@ -60,7 +62,8 @@ public enum HelpFormatter {
         if option.isRequired {
             text += " (required)"
         } else if let value = option.defaultValue {
-            text += " (default: \(value))"
+            // A no-break space keeps "(default: x)" from being split by the word wrap.
+            text += " (default:\u{00A0}\(value))"
         }
         return text
     }
@@ -88,6 +91,6 @@ public enum HelpFormatter {
             }
             lines.append(line)
         }
-        return lines.joined(separator: "\n")
+        return lines.joined(separator: "\n").replacingOccurrences(of: "\u{00A0}", with: " ")
     }
 }

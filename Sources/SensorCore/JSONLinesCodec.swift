@@ -1,5 +1,3 @@
-import Foundation
-
 /// JSON Lines for readings: one object per line,
 /// `{"id":"…","sensor_id":"…","sensor_type":"…","value":87.5,"ts":"2026-12-04T16:24:39.123Z","app":"…"}`,
 /// with `"value":null` for a burned sensor that reported nothing. The same object is the Kafka message value.
@@ -58,24 +56,22 @@ public enum JSONLinesCodec {
 
     /// Decodes one line; the error says what is wrong with it (bad JSON, missing field, wrong type).
     public static func decode(_ line: some StringProtocol) -> Result<Reading, ReadingDecodeError> {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [])
-        } catch {
-            return .failure(.init("not valid JSON"))
+        guard let fields = FlatJSONObject.parse(line) else {
+            return .failure(.init(line.utf8.first == UInt8(ascii: "{") || line.isEmpty ? "not valid JSON" : notAnObject(line)))
         }
-        guard let fields = object as? [String: Any] else { return .failure(.init("not a JSON object")) }
         var strings: [String: String] = [:]
         for name in ["id", "sensor_id", "sensor_type", "ts", "app"] {
-            guard let raw = fields[name] else { return .failure(.init("missing field '\(name)'")) }
-            guard let text = raw as? String else { return .failure(.init("field '\(name)' is not a string")) }
-            strings[name] = text
+            switch fields[name] {
+            case nil: return .failure(.init("missing field '\(name)'"))
+            case .string(let text): strings[name] = text
+            default: return .failure(.init("field '\(name)' is not a string"))
+            }
         }
         let value: Reading.RawValue
         switch fields["value"] {
         case nil: return .failure(.init("missing field 'value'"))
-        case is NSNull: value = .null
-        case let number as NSNumber where !isBoolean(number): value = .number(number.doubleValue)
+        case .null: value = .null
+        case .number(let number): value = .number(number)
         default: return .failure(.init("field 'value' is not a number or null"))
         }
         return Reading.validated(
@@ -83,8 +79,9 @@ public enum JSONLinesCodec {
             timestamp: strings["ts"]!, app: strings["app"]!)
     }
 
-    /// JSON `true`/`false` also arrive as NSNumber; their Objective-C type code is "c" (char).
-    private static func isBoolean(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c"
+    /// Distinguishes valid JSON that is not an object (`[1]`, `3`) from text that is not JSON at all.
+    private static func notAnObject(_ line: some StringProtocol) -> String {
+        let wrapped = "{\"x\":" + line + "}"
+        return FlatJSONObject.parse(wrapped) != nil ? "not a JSON object" : "not valid JSON"
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import SensorAdapters
+import SensorCLI
+import SensorCore
+
+/// `sensorctl generate`: n readings, the same ones to every listed sink. A sink that fails is dropped and
+/// reported; the others finish.
+struct GenerateCommand {
+    let command: ParsedCommand
+    let config: SensorConfig
+
+    /// One sink's progress and fate.
+    final class SinkRun {
+        let kind: SinkKind
+        var sink: (any Sink)?
+        var written = 0
+        var seconds = 0.0
+        var error: SensorError?
+
+        init(kind: SinkKind) { self.kind = kind }
+
+        /// Runs `body` against the sink, timing it, and retires the sink on the first error.
+        func attempt(_ body: (any Sink) throws(SensorError) -> Void) {
+            guard let sink, error == nil else { return }
+            let start = Stopwatch.now()
+            do throws(SensorError) {
+                try body(sink)
+            } catch {
+                self.error = error
+                self.sink = nil
+            }
+            seconds += Stopwatch.now() - start
+        }
+    }
+
+    func run() throws(SensorError) -> Int32 {
+        let kinds = command.list("sink").compactMap(SinkKind.init(rawValue:))
+        let count = command.int("count")!
+        let quiet = command.has("quiet")
+        let options = SinkOptions(fileRows: command.int("file-rows")!, runID: Self.runID())
+        let explicitApp = command.string("app")
+        let profile = GeneratorProfile(
+            kind: DataKind(rawValue: command.string("type-data")!)!, sensorCount: command.int("sensors")!,
+            sensorTypes: config.sensorTypes, atypicalChance: command.double("atypical-chance")!,
+            nullShare: command.double("null-share")!,
+            app: explicitApp ?? (kinds.count == 1 ? Self.defaultApp(kinds[0]) : "generate"),
+            seed: command.uint64("seed"))
+
+        let started = Stopwatch.now()
+        let runs = kinds.map(SinkRun.init(kind:))
+        for run in runs {
+            let start = Stopwatch.now()
+            do throws(SensorError) {
+                run.sink = try Adapters.sink(run.kind, config: config, options: options)
+            } catch {
+                run.error = error
+            }
+            run.seconds += Stopwatch.now() - start
+        }
+        // Without --app, each sink's readings name their own app (generate-postgres, …); everything else
+        // about the readings is identical across sinks.
+        let perSinkApp = explicitApp == nil && kinds.count > 1
+
+        var progress = ProgressBar(total: count, quiet: quiet)
+        var generated = 0
+        if runs.contains(where: { $0.sink != nil }) {
+            let feeder = BatchFeeder(
+                generator: ReadingGenerator(profile: profile), count: count, batchSize: command.int("batch-size")!,
+                rate: command.double("rate"))
+            while let batch = feeder.next() {
+                for run in runs {
+                    let readings = perSinkApp ? Self.relabel(batch, app: Self.defaultApp(run.kind)) : batch
+                    run.attempt { sink throws(SensorError) in try sink.write(readings) }
+                    if run.error == nil { run.written += batch.count }
+                }
+                generated += batch.count
+                progress.update(done: generated)
+                if runs.allSatisfy({ $0.sink == nil }) {
+                    feeder.stop()
+                    break
+                }
+            }
+            for run in runs { run.attempt { sink throws(SensorError) in try sink.finish() } }
+        }
+        progress.clear()
+        report(runs, generated: generated, elapsed: Stopwatch.now() - started, quiet: quiet)
+        return runs.compactMap(\.error).first?.exitCode ?? ExitCode.success
+    }
+
+    private func report(_ runs: [SinkRun], generated: Int, elapsed: Double, quiet: Bool) {
+        if command.has("json") {
+            var object: [String: Any] = [
+                "generated": generated,
+                "sinks": Dictionary(uniqueKeysWithValues: runs.map { ($0.kind.rawValue, $0.error == nil ? $0.written : 0) }),
+                "elapsed_s": (elapsed * 1000).rounded() / 1000,
+            ]
+            let failures = runs.filter { $0.error != nil }
+            if !failures.isEmpty {
+                object["errors"] = Dictionary(uniqueKeysWithValues: failures.map { ($0.kind.rawValue, $0.error!.description) })
+            }
+            JSONOutput.print(object)
+        }
+        guard !quiet else { return }
+        for run in runs {
+            if let error = run.error {
+                Console.error("\(run.kind.rawValue): FAILED after \(run.written) readings: \(error)\n")
+            } else {
+                let rate = Double(run.written) / max(run.seconds, 0.001)
+                Console.error("\(run.kind.rawValue): \(run.written) readings in \(Format.seconds(run.seconds)) (\(Format.rate(rate)))\n")
+            }
+        }
+        let failed = runs.filter { $0.error != nil }.count
+        let outcome = failed == 0 ? "" : ", \(failed) failed"
+        Console.error("generated \(generated) readings for \(runs.count) sinks in \(Format.seconds(elapsed))\(outcome)\n")
+    }
+
+    static func defaultApp(_ kind: SinkKind) -> String { "generate-\(kind.rawValue)" }
+
+    private static func relabel(_ batch: [Reading], app: String) -> [Reading] {
+        batch.map { reading in
+            var copy = reading
+            copy.app = app
+            return copy
+        }
+    }
+
+    /// A short unique id for file names: UTC time plus random hex, so concurrent generators never collide.
+    static func runID() -> String {
+        var generator = Xoshiro256()
+        let stamp = Timestamp.now().description.filter { $0.isNumber }.prefix(14)
+        return "\(stamp)-\(String(generator.next() & 0xFFFF_FFFF, radix: 16))"
+    }
+}
