@@ -38,11 +38,12 @@ public struct SensorError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
-        var text = ""
-        if let service { text += "\(service): " }
-        text += message
-        if let endpoint { text += " (endpoint \(endpoint))" }
-        return text
+        service.map { "\($0): \(detail)" } ?? detail
+    }
+
+    /// The message and the endpoint, without the service name (for lines that already start with it).
+    public var detail: String {
+        endpoint.map { "\(message) (endpoint \($0))" } ?? message
     }
 
     /// A service could not be reached or answered with a transient failure.

@@ -1,5 +1,4 @@
 import Foundation
-import Dispatch
 import SensorAdapters
 import SensorCLI
 import SensorCore
@@ -34,18 +33,27 @@ struct CheckCommand {
 
     static func checkAll(_ services: [ServiceKind], config: SensorConfig) -> [Outcome] {
         let results = ResultSlots<Outcome>(count: services.count)
-        DispatchQueue.concurrentPerform(iterations: services.count) { index in
-            let probe = Adapters.probe(services[index], config: config)
-            let start = Stopwatch.now()
-            let result: Result<String, SensorError>
-            do throws(SensorError) {
-                result = .success(try probe.check())
-            } catch {
-                result = .failure(error)
+        let group = DispatchGroup()
+        // One thread per service: checks mostly wait on the network, so they should all wait at once
+        // (a thread pool sized to the cores would run them in turns).
+        for index in services.indices {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                let probe = Adapters.probe(services[index], config: config)
+                let start = Stopwatch.now()
+                let result: Result<String, SensorError>
+                do throws(SensorError) {
+                    result = .success(try probe.check())
+                } catch {
+                    result = .failure(error)
+                }
+                let elapsed = Int((Stopwatch.now() - start) * 1000)
+                results.set(
+                    index, Outcome(service: services[index], endpoint: probe.endpoint, milliseconds: elapsed, result: result))
             }
-            let elapsed = Int((Stopwatch.now() - start) * 1000)
-            results.set(index, Outcome(service: services[index], endpoint: probe.endpoint, milliseconds: elapsed, result: result))
         }
+        group.wait()
         return results.values
     }
 

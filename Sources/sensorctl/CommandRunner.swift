@@ -31,7 +31,7 @@ enum CommandRunner {
 /// Machine-readable output for `--json`: sorted keys so scripts and tests can rely on the text.
 enum JSONOutput {
     static func print(_ object: [String: Any]) {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         Console.out(String(decoding: data, as: UTF8.self) + "\n")
     }
 }

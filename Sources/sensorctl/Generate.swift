@@ -103,7 +103,8 @@ struct GenerateCommand {
         guard !quiet else { return }
         for run in runs {
             if let error = run.error {
-                Console.error("\(run.kind.rawValue): FAILED after \(run.written) readings: \(error)\n")
+                let reason = error.service == run.kind.rawValue ? error.detail : error.description
+                Console.error("\(run.kind.rawValue): FAILED after \(run.written) readings: \(reason)\n")
             } else {
                 let rate = Double(run.written) / max(run.seconds, 0.001)
                 Console.error("\(run.kind.rawValue): \(run.written) readings in \(Format.seconds(run.seconds)) (\(Format.rate(rate)))\n")

@@ -104,3 +104,15 @@ import Testing
         #expect(text.contains("kafka.properties.sasl.username svc"))
     }
 }
+
+@Suite struct ExampleConfigTests {
+    /// The shipped example documents every key and must stay loadable as the configuration format evolves.
+    @Test func theExampleFileLoadsAndSetsEveryKey() throws {
+        let path = #filePath.replacingOccurrences(of: "Tests/SensorCoreTests/ConfigTests.swift", with: "config/sensorctl.example.json")
+        let config = try ConfigLoader(configFile: path, projectFile: "/nonexistent").load()
+        for key in ConfigKey.allCases {
+            #expect(config.origin(of: key) == .file(path), "\(key.rawValue) is not documented in the example")
+        }
+        #expect(config.kafkaProperties["sasl.password"] != nil)
+    }
+}

@@ -23,8 +23,8 @@ final class PostgresConnection {
         }
         handle = connection
         guard PQstatus(handle) == CONNECTION_OK else {
+            // No PQfinish here: `handle` is set, so deinit runs when init throws and finishes it once.
             let reason = Self.trimmed(PQerrorMessage(handle))
-            PQfinish(handle)
             // A wrong password or role is a configuration problem, not an outage.
             if reason.contains("authentication failed") || reason.contains("does not exist") {
                 throw SensorError(.config, service: "postgres", endpoint: endpoint, "cannot log in: \(reason)")
@@ -119,7 +119,7 @@ final class PostgresConnection {
 
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown error" }
-        return String(cString: message).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return String(cString: message).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 

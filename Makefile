@@ -1,0 +1,39 @@
+# sensorctl — build, local stack, demo, tests, benchmarks. `make help` lists the targets.
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE_BIN := .build/release/sensorctl
+
+.PHONY: help build debug deps up down setup demo test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## Build the release binary .build/release/sensorctl (warnings are errors)
+	$(SWIFT) build -c release
+
+debug: ## Build the debug binary and the tests
+	$(SWIFT) build --build-tests
+
+deps: ## Install what the stack and the build need (apt packages, the mongo venv)
+	devstack/deps.sh
+
+up: ## Start the local stack (idempotent) and write .devstack/env
+	devstack/up.sh
+
+down: ## Stop exactly what the local stack started
+	devstack/down.sh
+
+setup: build up ## Create tables, collections, directories and the topic on the local stack
+	source .devstack/env && $(RELEASE_BIN) setup
+
+demo: build up ## Build, start the stack, set it up, generate into every sink, show what landed where
+	devstack/demo.sh $(RELEASE_BIN)
+
+test: debug ## Run every test against the local stack (started if needed, stopped after if we started it)
+	SENSORCTL_BIN=$$($(SWIFT) build --show-bin-path)/sensorctl devstack/with-stack.sh $(SWIFT) test --skip-build
+
+bench: build ## Benchmarks against the local stack (not part of the tests)
+	devstack/with-stack.sh bench/generate.sh $(RELEASE_BIN)
+
+clean: ## Remove build products (the stack's data under .devstack/ stays)
+	rm -rf .build
