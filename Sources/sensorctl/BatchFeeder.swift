@@ -18,17 +18,17 @@ final class BatchFeeder: @unchecked Sendable {
         let thread = Thread { [self] in
             var generator = generator
             var made = 0
-            let start = Stopwatch.now()
+            let start = MonotonicClock.seconds()
             while made < count && !isStopped {
                 var batch: [Reading] = []
                 batch.reserveCapacity(min(batchSize, count - made))
-                let batchStart = Stopwatch.now()
+                let batchStart = MonotonicClock.seconds()
                 while batch.count < batchSize && made < count {
                     if let rate {
                         let due = start + Double(made) / rate
-                        let wait = due - Stopwatch.now()
+                        let wait = due - MonotonicClock.seconds()
                         if wait > 0 {
-                            if !batch.isEmpty && Stopwatch.now() + wait - batchStart > 1 { break }
+                            if !batch.isEmpty && MonotonicClock.seconds() + wait - batchStart > 1 { break }
                             Thread.sleep(forTimeInterval: wait)
                         }
                     }

@@ -41,14 +41,14 @@ struct CheckCommand {
             Thread.detachNewThread {
                 defer { group.leave() }
                 let probe = Adapters.probe(services[index], config: config)
-                let start = Stopwatch.now()
+                let start = MonotonicClock.seconds()
                 let result: Result<String, SensorError>
                 do throws(SensorError) {
                     result = .success(try probe.check())
                 } catch {
                     result = .failure(error)
                 }
-                let elapsed = Int((Stopwatch.now() - start) * 1000)
+                let elapsed = Int((MonotonicClock.seconds() - start) * 1000)
                 results.set(
                     index, Outcome(service: services[index], endpoint: probe.endpoint, milliseconds: elapsed, result: result))
             }

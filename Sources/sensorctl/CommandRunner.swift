@@ -35,12 +35,3 @@ enum JSONOutput {
         Console.out(String(decoding: data, as: UTF8.self) + "\n")
     }
 }
-
-/// Seconds with millisecond resolution from a monotonic clock, for durations and rates.
-enum Stopwatch {
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-}

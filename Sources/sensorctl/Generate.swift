@@ -22,14 +22,14 @@ struct GenerateCommand {
         /// Runs `body` against the sink, timing it, and retires the sink on the first error.
         func attempt(_ body: (any Sink) throws(SensorError) -> Void) {
             guard let sink, error == nil else { return }
-            let start = Stopwatch.now()
+            let start = MonotonicClock.seconds()
             do throws(SensorError) {
                 try body(sink)
             } catch {
                 self.error = error
                 self.sink = nil
             }
-            seconds += Stopwatch.now() - start
+            seconds += MonotonicClock.seconds() - start
         }
     }
 
@@ -46,16 +46,16 @@ struct GenerateCommand {
             app: explicitApp ?? (kinds.count == 1 ? Self.defaultApp(kinds[0]) : "generate"),
             seed: command.uint64("seed"))
 
-        let started = Stopwatch.now()
+        let started = MonotonicClock.seconds()
         let runs = kinds.map(SinkRun.init(kind:))
         for run in runs {
-            let start = Stopwatch.now()
+            let start = MonotonicClock.seconds()
             do throws(SensorError) {
                 run.sink = try Adapters.sink(run.kind, config: config, options: options)
             } catch {
                 run.error = error
             }
-            run.seconds += Stopwatch.now() - start
+            run.seconds += MonotonicClock.seconds() - start
         }
         // Without --app, each sink's readings name their own app (generate-postgres, …); everything else
         // about the readings is identical across sinks.
@@ -83,7 +83,7 @@ struct GenerateCommand {
             for run in runs { run.attempt { sink throws(SensorError) in try sink.finish() } }
         }
         progress.clear()
-        report(runs, generated: generated, elapsed: Stopwatch.now() - started, quiet: quiet)
+        report(runs, generated: generated, elapsed: MonotonicClock.seconds() - started, quiet: quiet)
         return runs.compactMap(\.error).first?.exitCode ?? ExitCode.success
     }
 

@@ -5,7 +5,7 @@ import SensorCore
 struct ProgressBar {
     private let total: Int
     private let enabled: Bool
-    private let start = Stopwatch.now()
+    private let start = MonotonicClock.seconds()
     private var lastDraw = 0.0
 
     init(total: Int, quiet: Bool) {
@@ -15,7 +15,7 @@ struct ProgressBar {
 
     mutating func update(done: Int) {
         guard enabled else { return }
-        let now = Stopwatch.now()
+        let now = MonotonicClock.seconds()
         guard now - lastDraw >= 0.1 || done == total else { return }
         lastDraw = now
         let width = 30

@@ -43,6 +43,19 @@ import Testing
         }
     }
 
+    @Test func rowsBecomeVisibleOnlyWhenTheCopyCommits() throws {
+        let config = try TestStack.config()
+        _ = try PostgresProbe(config: config).setup()
+        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        let app = TestStack.uniqueName("pg-visibility")
+        var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
+        try sink.write((0..<10).map { _ in generator.next() })
+        #expect(try Self.rows("SELECT count(*)::text FROM sensor_readings WHERE app = $1", app) == [["0"]])
+        try sink.finish()
+        #expect(try Self.rows("SELECT count(*)::text FROM sensor_readings WHERE app = $1", app) == [["10"]])
+        #expect(sink.durableCount == 10)
+    }
+
     @Test func setupIsIdempotent() throws {
         let probe = PostgresProbe(config: try TestStack.config())
         _ = try probe.setup()
@@ -59,7 +72,12 @@ import Testing
         var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
         let first = generator.next()
         try sink.write([first])
-        let error = #expect(throws: SensorError.self) { try sink.write([generator.next(), first]) }
+        try sink.finish()
+        // Rows are streamed into an open COPY; the duplicate surfaces when the COPY is committed.
+        let error = #expect(throws: SensorError.self) {
+            try sink.write([generator.next(), first])
+            try sink.finish()
+        }
         #expect(error?.code == .data)
         #expect(error?.message.contains("duplicate key") == true)
         #expect(try Self.rows("SELECT count(*)::text FROM sensor_readings WHERE app = $1", app) == [["1"]])
@@ -72,6 +90,7 @@ import Testing
         let app = TestStack.uniqueName("tab\there\\and\nnewline")
         var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
         try sink.write([generator.next()])
+        try sink.finish()
         #expect(try Self.rows("SELECT app FROM sensor_readings WHERE app = $1", app) == [[app]])
     }
 }

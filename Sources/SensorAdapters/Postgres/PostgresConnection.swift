@@ -59,42 +59,45 @@ final class PostgresConnection {
         return rows
     }
 
-    /// Streams `data` into a `COPY … FROM STDIN` statement as one transaction; returns the rows copied.
-    func copyIn(_ sql: String, data: [UInt8]) throws(SensorError) -> Int {
+    /// Starts `COPY … FROM STDIN`; rows then go through `putCopyData` until `endCopy` commits them.
+    func beginCopy(_ sql: String) throws(SensorError) {
         let start = PQexec(handle, sql)
-        let startStatus = PQresultStatus(start)
-        guard startStatus == PGRES_COPY_IN else {
-            defer { PQclear(start) }
-            throw failure(start, doing: sql)
-        }
-        PQclear(start)
-        // Large chunks keep libpq's per-call overhead negligible; libpq buffers and sends as the socket allows.
+        defer { PQclear(start) }
+        guard PQresultStatus(start) == PGRES_COPY_IN else { throw failure(start, doing: sql) }
+    }
+
+    /// Sends COPY data. libpq blocks while the socket is full, which is the backpressure we want.
+    func putCopyData(_ data: [UInt8]) throws(SensorError) {
+        // Large chunks keep libpq's per-call overhead negligible.
         let chunk = 1 << 20
-        var offset = 0
-        var sent = true
-        data.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { bytes in
-                while sent && offset < bytes.count {
+        let sent = data.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { bytes -> Bool in
+                var offset = 0
+                while offset < bytes.count {
                     let length = min(chunk, bytes.count - offset)
-                    sent = PQputCopyData(handle, bytes.baseAddress! + offset, Int32(length)) == 1
+                    guard PQputCopyData(handle, bytes.baseAddress! + offset, Int32(length)) == 1 else { return false }
                     offset += length
                 }
+                return true
             }
         }
-        guard PQputCopyEnd(handle, sent ? nil : "client failed to send data") == 1 else {
-            throw connectionFailure(doing: "COPY")
-        }
+        guard sent else { throw connectionFailure(doing: "COPY") }
+    }
+
+    /// Ends the COPY, which commits it (it is one statement in autocommit mode); returns the rows stored.
+    func endCopy() throws(SensorError) -> Int {
+        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionFailure(doing: "COPY") }
         var copied = 0
-        var failureError: SensorError?
+        var firstError: SensorError?
         while let result = PQgetResult(handle) {
             if PQresultStatus(result) == PGRES_COMMAND_OK {
                 copied = Int(String(cString: PQcmdTuples(result))) ?? 0
-            } else if failureError == nil {
-                failureError = failure(result, doing: "COPY")
+            } else if firstError == nil {
+                firstError = failure(result, doing: "COPY")
             }
             PQclear(result)
         }
-        if let failureError { throw failureError }
+        if let firstError { throw firstError }
         return copied
     }
 

@@ -1,0 +1,68 @@
+import SensorCore
+
+/// MongoDB's health check and setup: the collection `sensor_readings` and its two indexes.
+///
+/// Each call opens its own short-lived client, so the probe is a plain value that holds only configuration.
+public struct MongoProbe: ServiceProbe, Sendable {
+    /// The indexes `setup` maintains, by name: readings of one sensor in time order (metrics, migrations),
+    /// and all readings by time (range scans, retention).
+    static let indexes: [(name: String, fields: [String])] = [
+        ("sensor_id_ts", ["sensor_id", "ts"]),
+        ("ts", ["ts"]),
+    ]
+
+    public let service = ServiceKind.mongo
+    public let endpoint: String
+    private let url: String
+
+    /// Nothing is contacted until `check` or `setup`.
+    public init(config: SensorConfig) {
+        url = config.mongoURL
+        endpoint = Redact.endpoint(url)
+    }
+
+    /// Pings the database and lists its collections, as a sink would need them; says whether
+    /// `sensor_readings` exists.
+    public func check() throws(SensorError) -> String {
+        let client = try MongoClient(url: url)
+        try client.ping()
+        let collection = MongoSink.collectionName
+        guard try client.collectionNames().contains(collection) else {
+            return "reachable; collection \(collection) missing: run sensorctl setup"
+        }
+        return "collection \(collection) present"
+    }
+
+    /// Creates the collection and the indexes that are missing. What exists is decided by listing first, so a
+    /// second run reports everything as already present and sends no create command at all.
+    public func setup() throws(SensorError) -> [SetupStep] {
+        let client = try MongoClient(url: url)
+        let collection = MongoSink.collectionName
+        var steps: [SetupStep] = []
+
+        if try client.collectionNames().contains(collection) {
+            steps.append(SetupStep("collection \(collection)", .present))
+        } else {
+            // false only if another process created it between our listing and our create.
+            let created = try client.createCollection(collection)
+            steps.append(SetupStep("collection \(collection)", created ? .created : .present))
+        }
+
+        let existing = Set(try client.indexNames(of: collection))
+        let missing = Self.indexes.filter { !existing.contains($0.name) }
+        if !missing.isEmpty {
+            let command = BSONDocument()
+            command.append("createIndexes", string: collection)
+            command.append("indexes", documents: missing.count) { index, spec in
+                spec.append("key", ascending: missing[index].fields)
+                spec.append("name", string: missing[index].name)
+            }
+            try client.run(command, doing: "createIndexes on \(collection)")
+        }
+        for index in Self.indexes {
+            let outcome: SetupStep.Outcome = existing.contains(index.name) ? .present : .created
+            steps.append(SetupStep("index \(index.name) on \(collection)", outcome))
+        }
+        return steps
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark of `sensorctl generate` against the raw ceilings, measured in the same run on the same stack:
+#   PostgreSQL: sensorctl generate --sink postgres  vs  psql \copy of the same rows into an identical empty table
+#   Kafka:      sensorctl generate --sink kafka     vs  kcat -P of the same messages (same producer settings)
+# Usage: bench/generate.sh [SENSORCTL_BINARY] [COUNT]   (run through `make bench`, which starts the stack)
+# Targets: PostgreSQL ratio >= 0.8 and peak RSS <= 100 MB; Kafka ratio >= 0.5.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BIN=$(realpath "${1:-.build/release/sensorctl}")
+COUNT=${2:-1000000}
+OUT=bench/out
+mkdir -p "$OUT"
+set -a
+# shellcheck source=/dev/null
+source .devstack/env
+set +a
+: "${SENSORCTL_DEVSTACK_PG_SOCKET_DIR:?run through make bench}"
+
+measure() { python3 bench/measure.py "$@"; }
+ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.2f}')" "$1" "$2"; }
+rate() { python3 -c "import sys; n, s = map(float, sys.argv[1:]); print(f'{n / s:,.0f}/s')" "$1" "$2"; }
+
+# A fresh database per run, so both loads start from empty tables with the same indexes; created by the
+# superuser over the stack's local socket.
+DB=bench_$(date +%s)
+PG_PORT=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlparse(sys.argv[1]).port)' "$SENSORCTL_POSTGRES_URL")
+admin() { psql -X -q -h "$SENSORCTL_DEVSTACK_PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -c "$1"; }
+admin "CREATE DATABASE $DB OWNER sensorctl"
+trap 'admin "DROP DATABASE IF EXISTS $DB" || true' EXIT
+PG_URL=${SENSORCTL_POSTGRES_URL%/*}/$DB
+"$BIN" setup --service postgres --postgres-url "$PG_URL" --quiet
+psql -X -q "$PG_URL" -c "CREATE TABLE copy_baseline (LIKE sensor_readings INCLUDING ALL)"
+
+echo "== PostgreSQL, $COUNT readings"
+read -r pg_s pg_rss < <(measure "$BIN" generate --sink postgres -n "$COUNT" --postgres-url "$PG_URL" --quiet)
+psql -X -q "$PG_URL" -c "\\copy sensor_readings TO '$OUT/readings.csv' CSV"
+read -r copy_s _ < <(measure psql -X -q "$PG_URL" -c "\\copy copy_baseline FROM '$OUT/readings.csv' CSV")
+echo "sensorctl generate: ${pg_s} s ($(rate "$COUNT" "$pg_s")), peak RSS ${pg_rss} MB"
+echo "psql \\copy:         ${copy_s} s ($(rate "$COUNT" "$copy_s"))"
+echo "ratio sensorctl / \\copy: $(ratio "$copy_s" "$pg_s")  (target >= 0.8; RSS target <= 100 MB)"
+
+echo "== Kafka, $COUNT readings"
+# Fresh topics with many partitions: the mock keeps only ~5 MB per partition (see ../shared/STACK.md).
+stamp=$(date +%s)
+for topic in "bench.sensorctl.$stamp" "bench.kcat.$stamp"; do
+    echo "create-topic $topic 24" >"$SENSORCTL_DEVSTACK_KAFKA_CTL"
+done
+sleep 0.5
+python3 bench/kafka_lines.py <"$OUT/readings.csv" >"$OUT/messages.tsv"
+read -r kafka_s kafka_rss < <(measure "$BIN" generate --sink kafka -n "$COUNT" --topic "bench.sensorctl.$stamp" --quiet)
+read -r kcat_s _ < <(measure kcat -P -b "$SENSORCTL_KAFKA_BROKERS" -t "bench.kcat.$stamp" -K $'\t' \
+    -X enable.idempotence=true -X acks=all -X linger.ms=5 -X partitioner=murmur2_random -l "$OUT/messages.tsv")
+echo "sensorctl generate: ${kafka_s} s ($(rate "$COUNT" "$kafka_s")), peak RSS ${kafka_rss} MB"
+echo "kcat -P:            ${kcat_s} s ($(rate "$COUNT" "$kcat_s"))"
+echo "ratio sensorctl / kcat: $(ratio "$kcat_s" "$kafka_s")  (target >= 0.5)"
+rm -f "$OUT/readings.csv" "$OUT/messages.tsv"
