@@ -46,7 +46,8 @@ def _plain_int(value):
 
 
 def _normalize_cursor_ints(body):
-    """Turn the Int64 cursor fields of find/aggregate/getMore/killCursors into plain ints."""
+    """Turn the Int64 cursor fields of find/aggregate/getMore/killCursors (and the Int64
+    arguments of top-level $limit/$skip aggregate stages) into plain ints."""
     if not body:
         return
     command = next(iter(body))
@@ -59,6 +60,14 @@ def _normalize_cursor_ints(body):
             cursor["batchSize"] = _plain_int(cursor["batchSize"])
     if command == "killCursors" and isinstance(body.get("cursors"), list):
         body["cursors"] = [_plain_int(cursor_id) for cursor_id in body["cursors"]]
+    if command == "aggregate" and isinstance(body.get("pipeline"), list):
+        # libmongoc's count_documents turns its skip/limit options into $skip/$limit stages,
+        # and Swift's Int is naturally appended as Int64; mongoeco rejects Int64 there too.
+        for stage in body["pipeline"]:
+            if isinstance(stage, dict) and len(stage) == 1:
+                name = next(iter(stage))
+                if name in ("$limit", "$skip"):
+                    stage[name] = _plain_int(stage[name])
 
 
 def patch_int64_cursor_fields():
@@ -66,8 +75,9 @@ def patch_int64_cursor_fields():
     # int), and the find/getMore validators then require a Python int. libmongoc 1.23 sends
     # `limit`, `batchSize`, the getMore cursor id (and killCursors ids) as Int64, so any find
     # with a limit/batchSize and every getMore failed ("wire getMore cursor id must be an
-    # integer"). Fix: one hook on the single place where a decoded request body becomes a
-    # request context (before validation), converting only those command fields.
+    # integer"); an Int64 `$limit`/`$skip` stage fails the same way ("$limit requires a
+    # non-negative integer"). Fix: one hook on the single place where a decoded request body
+    # becomes a request context (before validation), converting only those command fields.
     original = WireCommandExecutor._build_request_context
 
     def build_request_context(self, body, **kwargs):
