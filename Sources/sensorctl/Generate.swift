@@ -62,11 +62,13 @@ struct GenerateCommand {
         let perSinkApp = explicitApp == nil && kinds.count > 1
 
         var progress = ProgressBar(total: count, quiet: quiet)
+        var interrupt: InterruptSignal?
         var generated = 0
         if runs.contains(where: { $0.sink != nil }) {
             let feeder = BatchFeeder(
                 generator: ReadingGenerator(profile: profile), count: count, batchSize: command.int("batch-size")!,
                 rate: command.double("rate"))
+            interrupt = InterruptSignal { feeder.stop() }
             while let batch = feeder.next() {
                 for run in runs {
                     let readings = perSinkApp ? Self.relabel(batch, app: Self.defaultApp(run.kind)) : batch
@@ -83,8 +85,11 @@ struct GenerateCommand {
             for run in runs { run.attempt { sink throws(SensorError) in try sink.finish() } }
         }
         progress.clear()
+        let signal = interrupt?.received
+        if signal != nil && !quiet { Console.error("interrupted: stopped after \(generated) of \(count) readings\n") }
         report(runs, generated: generated, elapsed: MonotonicClock.seconds() - started, quiet: quiet)
-        return runs.compactMap(\.error).first?.exitCode ?? ExitCode.success
+        if let error = runs.compactMap(\.error).first { return error.exitCode }
+        return signal.map { 128 + $0 } ?? ExitCode.success
     }
 
     private func report(_ runs: [SinkRun], generated: Int, elapsed: Double, quiet: Bool) {

@@ -17,9 +17,11 @@ enum Binary {
         return bundle.appendingPathComponent("sensorctl").path
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], removing: [String] = [])
-        throws -> BinaryRun
-    {
+    /// Runs the binary to completion; with `interruptAfter`, sends SIGINT that many seconds after the start.
+    static func run(
+        _ arguments: [String], environment extra: [String: String] = [:], removing: [String] = [],
+        interruptAfter: Double? = nil
+    ) throws -> BinaryRun {
         try #require(FileManager.default.isExecutableFile(atPath: path), "no sensorctl binary at \(path): run `make test`")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -34,6 +36,10 @@ enum Binary {
         process.standardInput = FileHandle.nullDevice
         let start = Date()
         try process.run()
+        if let interruptAfter {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + interruptAfter) { kill(pid, SIGINT) }
+        }
         // Read both pipes before waiting so a chatty child cannot block on a full pipe.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

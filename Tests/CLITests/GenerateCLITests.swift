@@ -55,3 +55,21 @@ import Testing
         #expect(try Self.postgresCount(app: app) == 300)
     }
 }
+
+extension GenerateCLITests {
+    /// Ctrl-C stops generating, but what was generated is committed and reported; exit 130 (128 + SIGINT).
+    @Test func anInterruptedRunCommitsWhatItGenerated() throws {
+        let app = "cli-interrupt-\(UInt32.random(in: 0...UInt32.max))"
+        let run = try Binary.run(
+            ["generate", "--sink", "postgres", "-n", "100000", "--rate", "400", "--app", app, "--json"],
+            interruptAfter: 2.5)
+        #expect(run.status == 130, "\(run.stderr)")
+        #expect(run.seconds < 10)
+        #expect(run.stderr.contains("interrupted: stopped after"))
+        let summary = try Binary.json(run.stdout)
+        let generated = try #require(summary["generated"] as? Int)
+        #expect(generated > 100 && generated < 100_000)
+        #expect((summary["sinks"] as? [String: Int]) == ["postgres": generated])
+        #expect(try Self.postgresCount(app: app) == generated)
+    }
+}

@@ -68,6 +68,7 @@ struct MongoSinkTests {
         let error = try #require(throws: SensorError.self) { try sink.write(second) }
         #expect(error.service == "mongo")
         #expect(error.description.contains("duplicate key"), "\(error)")
+        #expect(error.code == .data, "a duplicate id is bad data (exit 65)")
         #expect(error.description.contains("5 of 6 inserted"), "\(error)")
         try sink.finish()
 

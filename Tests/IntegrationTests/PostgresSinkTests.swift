@@ -24,10 +24,15 @@ import Testing
         }
     }
 
-    @Test func storesExactlyTheReadingsItIsGiven() throws {
+    /// A sink on the stack's database, after making sure the schema exists.
+    static func freshSink() throws -> PostgresSink {
         let config = try TestStack.config()
         _ = try PostgresProbe(config: config).setup()
-        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        return try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+    }
+
+    @Test func storesExactlyTheReadingsItIsGiven() throws {
+        let sink = try Self.freshSink()
         try SinkConformance.check(sink) { app in
             // Milliseconds since the epoch and the value's shortest text, straight from the server.
             try Self.rows(
@@ -44,9 +49,7 @@ import Testing
     }
 
     @Test func rowsBecomeVisibleOnlyWhenTheCopyCommits() throws {
-        let config = try TestStack.config()
-        _ = try PostgresProbe(config: config).setup()
-        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        let sink = try Self.freshSink()
         let app = TestStack.uniqueName("pg-visibility")
         var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
         try sink.write((0..<10).map { _ in generator.next() })
@@ -65,9 +68,7 @@ import Testing
     }
 
     @Test func aDuplicateIdIsADataErrorAndTheBatchIsRolledBack() throws {
-        let config = try TestStack.config()
-        _ = try PostgresProbe(config: config).setup()
-        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        let sink = try Self.freshSink()
         let app = TestStack.uniqueName("pg-duplicate")
         var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
         let first = generator.next()
@@ -84,9 +85,7 @@ import Testing
     }
 
     @Test func textWithCopySpecialCharactersSurvives() throws {
-        let config = try TestStack.config()
-        _ = try PostgresProbe(config: config).setup()
-        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        let sink = try Self.freshSink()
         let app = TestStack.uniqueName("tab\there\\and\nnewline")
         var generator = ReadingGenerator(profile: GeneratorProfile(app: app))
         try sink.write([generator.next()])

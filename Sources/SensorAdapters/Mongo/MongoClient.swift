@@ -151,8 +151,10 @@ final class MongoClient {
                 let inserted = "\(BSONDocument.int64(in: reply, at: "nInserted") ?? 0) of \(count) inserted"
                 if let (errors, code, message) = Self.writeErrors(in: reply) {
                     let text = "insert into \(collectionName): \(inserted); \(errors) write error(s), first: "
+                    // 11000 is a duplicate key: the data is wrong (exit 65), not the server.
                     failure = SensorError(
-                        .io, service: Self.service, endpoint: endpoint, text + "code \(code): \(message)")
+                        code == 11000 ? .data : .io, service: Self.service, endpoint: endpoint,
+                        text + "code \(code): \(message)")
                 } else {
                     failure = self.error(error, doing: "insert into \(collectionName) (\(inserted))")
                 }
