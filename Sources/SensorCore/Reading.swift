@@ -27,3 +27,10 @@ public struct Reading: Sendable, Equatable {
     /// The column / field names, in the order of every tabular encoding (CSV header, COPY column list).
     public static let fieldNames = ["id", "sensor_id", "sensor_type", "value", "ts", "app"]
 }
+
+extension Reading: CustomStringConvertible {
+    /// One compact line, for logs and test failures.
+    public var description: String {
+        "\(id) \(sensorID) \(value.map(String.init(describing:)) ?? "null") \(timestamp) \(app)"
+    }
+}

@@ -9,6 +9,9 @@ public protocol Sink: AnyObject {
     func write(_ batch: [Reading]) throws(SensorError)
     /// Flushes buffers and makes the output visible (file renames, outstanding Kafka deliveries).
     func finish() throws(SensorError)
+    /// Readings the service has durably accepted so far: committed rows, inserted documents, rows of
+    /// published files, acknowledged messages. After a failure it tells how much landed.
+    var durableCount: Int { get }
 }
 
 /// The sinks `generate` knows, in the order they are listed in help.

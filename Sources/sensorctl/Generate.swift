@@ -13,11 +13,16 @@ struct GenerateCommand {
     final class SinkRun {
         let kind: SinkKind
         var sink: (any Sink)?
-        var written = 0
         var seconds = 0.0
         var error: SensorError?
 
         init(kind: SinkKind) { self.kind = kind }
+
+        /// True while the sink is open and has not failed.
+        var isActive: Bool { sink != nil && error == nil }
+
+        /// Readings the service durably holds, even after a failure.
+        var stored: Int { sink?.durableCount ?? 0 }
 
         /// Runs `body` against the sink, timing it, and retires the sink on the first error.
         func attempt(_ body: (any Sink) throws(SensorError) -> Void) {
@@ -27,7 +32,6 @@ struct GenerateCommand {
                 try body(sink)
             } catch {
                 self.error = error
-                self.sink = nil
             }
             seconds += MonotonicClock.seconds() - start
         }
@@ -64,7 +68,7 @@ struct GenerateCommand {
         var progress = ProgressBar(total: count, quiet: quiet)
         var interrupt: InterruptSignal?
         var generated = 0
-        if runs.contains(where: { $0.sink != nil }) {
+        if runs.contains(where: \.isActive) {
             let feeder = BatchFeeder(
                 generator: ReadingGenerator(profile: profile), count: count, batchSize: command.int("batch-size")!,
                 rate: command.double("rate"))
@@ -73,11 +77,10 @@ struct GenerateCommand {
                 for run in runs {
                     let readings = perSinkApp ? Self.relabel(batch, app: Self.defaultApp(run.kind)) : batch
                     run.attempt { sink throws(SensorError) in try sink.write(readings) }
-                    if run.error == nil { run.written += batch.count }
                 }
                 generated += batch.count
                 progress.update(done: generated)
-                if runs.allSatisfy({ $0.sink == nil }) {
+                if !runs.contains(where: \.isActive) {
                     feeder.stop()
                     break
                 }
@@ -96,7 +99,7 @@ struct GenerateCommand {
         if command.has("json") {
             var object: [String: Any] = [
                 "generated": generated,
-                "sinks": Dictionary(uniqueKeysWithValues: runs.map { ($0.kind.rawValue, $0.error == nil ? $0.written : 0) }),
+                "sinks": Dictionary(uniqueKeysWithValues: runs.map { ($0.kind.rawValue, $0.stored) }),
                 "elapsed_s": (elapsed * 1000).rounded() / 1000,
             ]
             let failures = runs.filter { $0.error != nil }
@@ -109,10 +112,10 @@ struct GenerateCommand {
         for run in runs {
             if let error = run.error {
                 let reason = error.service == run.kind.rawValue ? error.detail : error.description
-                Console.error("\(run.kind.rawValue): FAILED after \(run.written) readings: \(reason)\n")
+                Console.error("\(run.kind.rawValue): FAILED (\(run.stored) readings stored): \(reason)\n")
             } else {
-                let rate = Double(run.written) / max(run.seconds, 0.001)
-                Console.error("\(run.kind.rawValue): \(run.written) readings in \(Format.seconds(run.seconds)) (\(Format.rate(rate)))\n")
+                let rate = Double(run.stored) / max(run.seconds, 0.001)
+                Console.error("\(run.kind.rawValue): \(run.stored) readings in \(Format.seconds(run.seconds)) (\(Format.rate(rate)))\n")
             }
         }
         let failed = runs.filter { $0.error != nil }.count

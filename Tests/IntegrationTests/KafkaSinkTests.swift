@@ -21,7 +21,7 @@ import Testing
             try KafkaTestConsumer.readAll(topic: topic, brokers: config.kafkaBrokers).map { message in
                 let reading = try JSONLinesCodec.decode(message.value).get()
                 #expect(message.key == reading.sensorID, "the key is the sensor id")
-                return StoredReading(reading)
+                return reading
             }
         }
     }

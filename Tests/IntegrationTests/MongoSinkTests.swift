@@ -118,7 +118,7 @@ struct MongoSinkTests {
 /// Owns its `mongoc_client_t` (destroyed in deinit); cursors and documents live within one method call.
 private final class RawMongo {
     struct Document {
-        var reading: StoredReading
+        var reading: Reading
         var idType: bson_type_t
         var valueType: bson_type_t
         var tsType: bson_type_t
@@ -178,7 +178,7 @@ private final class RawMongo {
             }
             let id = (fields["_id"]?.value as? String).flatMap { ReadingID($0) }
             let millis = fields["ts"]?.value as? Int64
-            let reading = StoredReading(
+            let reading = Reading(
                 id: try #require(id, "_id of \(fields)"), sensorID: fields["sensor_id"]?.value as? String ?? "",
                 sensorType: fields["sensor_type"]?.value as? String ?? "", value: fields["value"]?.value as? Double,
                 timestamp: Timestamp(milliseconds: try #require(millis, "ts is not a BSON date: \(fields)")),

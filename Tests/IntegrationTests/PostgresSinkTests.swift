@@ -41,7 +41,7 @@ import Testing
                 FROM sensor_readings WHERE app = $1
                 """, app
             ).map { row in
-                StoredReading(
+                Reading(
                     id: try #require(ReadingID(row[0]!)), sensorID: row[1]!, sensorType: row[2]!,
                     value: row[3].flatMap(Double.init), timestamp: Timestamp(milliseconds: Int64(row[4]!)!), app: row[5]!)
             }

@@ -5,6 +5,8 @@ import SensorCore
 /// through an idempotent producer with acks=all.
 public final class KafkaSink: Sink {
     public let name = SinkKind.kafka.rawValue
+    /// Messages the brokers acknowledged (acks=all), as reported by delivery callbacks.
+    public var durableCount: Int { client.events.delivered }
     private let client: RDKafkaClient
     /// Owned: destroyed in `deinit` before the client handle it belongs to.
     private let topic: OpaquePointer

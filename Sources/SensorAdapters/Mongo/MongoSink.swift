@@ -10,6 +10,7 @@ public final class MongoSink: Sink {
     public static let collectionName = "sensor_readings"
 
     public let name = SinkKind.mongo.rawValue
+    public private(set) var durableCount = 0
     /// Released by `finish`.
     private var client: MongoClient?
     /// The canonical id text of the reading being encoded, reused to avoid a String per reading.
@@ -34,6 +35,7 @@ public final class MongoSink: Sink {
         try client.insertUnordered(into: Self.collectionName, count: batch.count) { index, document in
             encode(batch[index], into: document)
         }
+        durableCount += batch.count
     }
 
     /// Nothing is buffered between batches: this only releases the connection.

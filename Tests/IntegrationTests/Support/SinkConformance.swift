@@ -1,33 +1,6 @@
 import SensorCore
 import Testing
 
-/// What a service holds for one reading, read back through the service's own API.
-struct StoredReading: Equatable, CustomStringConvertible {
-    var id: ReadingID
-    var sensorID: String
-    var sensorType: String
-    var value: Double?
-    var timestamp: Timestamp
-    var app: String
-
-    init(_ reading: Reading) {
-        self.init(
-            id: reading.id, sensorID: reading.sensorID, sensorType: reading.sensorType, value: reading.value,
-            timestamp: reading.timestamp, app: reading.app)
-    }
-
-    init(id: ReadingID, sensorID: String, sensorType: String, value: Double?, timestamp: Timestamp, app: String) {
-        self.id = id
-        self.sensorID = sensorID
-        self.sensorType = sensorType
-        self.value = value
-        self.timestamp = timestamp
-        self.app = app
-    }
-
-    var description: String { "\(id) \(sensorID) \(value.map(String.init(describing:)) ?? "null") \(timestamp) \(app)" }
-}
-
 /// The shared sink conformance test: every sink adapter must store exactly the readings it was given —
 /// the same ids, no more and no fewer, with the same sensor, value (including null and -1), timestamp and app.
 enum SinkConformance {
@@ -35,11 +8,11 @@ enum SinkConformance {
     /// in batches, finishes it, and compares what `readBack(app)` finds in the service.
     static func check(
         _ sink: some Sink, count: Int = 1500, batchSize: Int = 400,
-        readBack: (_ app: String) throws -> [StoredReading],
+        readBack: (_ app: String) throws -> [Reading],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let app = TestStack.uniqueName("conformance-\(sink.name)")
-        var expected: [ReadingID: StoredReading] = [:]
+        var expected: [ReadingID: Reading] = [:]
         var good = ReadingGenerator(profile: GeneratorProfile(kind: .good, atypicalChance: 0.2, app: app, seed: 42))
         var burned = ReadingGenerator(profile: GeneratorProfile(kind: .anomaly, app: app, seed: 43))
         var written = 0
@@ -48,7 +21,7 @@ enum SinkConformance {
             for index in 0..<min(batchSize, count - written) {
                 batch.append(index % 5 == 4 ? burned.next() : good.next())
             }
-            for reading in batch { expected[reading.id] = StoredReading(reading) }
+            for reading in batch { expected[reading.id] = reading }
             try sink.write(batch)
             written += batch.count
         }
