@@ -3,6 +3,12 @@ import Testing
 
 /// `sensorctl generate` end to end against the running stack (endpoints from the environment).
 @Suite struct GenerateCLITests {
+    /// Each test first creates the schema (idempotently): on a fresh stack nothing exists yet.
+    init() throws {
+        let setup = try Binary.run(["setup", "--service", "postgres", "--quiet"])
+        try #require(setup.status == 0, "sensorctl setup failed: \(setup.stderr)")
+    }
+
     static func postgresCount(app: String) throws -> Int {
         let url = try #require(ProcessInfo.processInfo.environment["SENSORCTL_POSTGRES_URL"], "run with `make test`")
         let process = Process()

@@ -93,3 +93,21 @@ import Testing
         #expect(try Self.rows("SELECT app FROM sensor_readings WHERE app = $1", app) == [[app]])
     }
 }
+
+extension PostgresSinkTests {
+    /// A database where `setup` never ran: the error says so instead of a bare "relation does not exist".
+    @Test func aMissingTableAsksForSetup() throws {
+        let url = try TestStack.config().postgresURL
+        // A search_path without the public schema hides sensor_readings, like a fresh database would.
+        let hidden = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3Dno_such_schema"
+        let config = try ConfigLoader(flags: [.postgresURL: hidden], projectFile: "/nonexistent").load()
+        let sink = try PostgresSink(config: config, options: SinkOptions(runID: "test"))
+        var generator = ReadingGenerator(profile: GeneratorProfile(app: "pg-missing-table"))
+        let error = #expect(throws: SensorError.self) {
+            try sink.write([generator.next()])
+            try sink.finish()
+        }
+        #expect(error?.code == .config)
+        #expect(error?.message.contains("run `sensorctl setup` first") == true, "\(error?.message ?? "")")
+    }
+}

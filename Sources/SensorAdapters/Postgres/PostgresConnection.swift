@@ -105,10 +105,19 @@ final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else { return connectionFailure(doing: operation) }
         let message = result.map { Self.trimmed(PQresultErrorMessage($0)) } ?? Self.trimmed(PQerrorMessage(handle))
         let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
-        let summary = operation.split(separator: " ").prefix(3).joined(separator: " ")
-        // Class 23 is integrity violations (duplicate keys, nulls): the data is wrong, not the server.
-        let code: SensorError.Code = state?.hasPrefix("23") == true ? .data : .io
-        return SensorError(code, service: "postgres", endpoint: endpoint, "\(summary) failed: \(message)")
+        let summary = operation.split(separator: " ").prefix(2).joined(separator: " ")
+        switch state {
+        case "42P01"?:
+            // undefined_table: the schema was never created here.
+            return SensorError(
+                .config, service: "postgres", endpoint: endpoint,
+                "\(summary) failed: \(message); run `sensorctl setup` first")
+        case let state? where state.hasPrefix("23"):
+            // Class 23 is integrity violations (duplicate keys, nulls): the data is wrong, not the server.
+            return SensorError(.data, service: "postgres", endpoint: endpoint, "\(summary) failed: \(message)")
+        default:
+            return SensorError(.io, service: "postgres", endpoint: endpoint, "\(summary) failed: \(message)")
+        }
     }
 
     private func connectionFailure(doing operation: String) -> SensorError {
