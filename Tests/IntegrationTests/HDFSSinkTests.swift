@@ -98,7 +98,7 @@ struct HDFSSinkTests {
 
     @Test("an unreachable namenode is .unavailable, fast, and never shows the password")
     func unreachable() throws {
-        let url = "http://user:s3cret@127.0.0.1:\(try closedPort())"
+        let url = "http://user:s3cret@127.0.0.1:\(try TestStack.closedPort())"
         let config = try ConfigLoader(flags: [.hdfsURL: url], projectFile: "/nonexistent").load()
         let started = ContinuousClock.now
         let sinkError = #expect(throws: SensorError.self) {
@@ -177,24 +177,6 @@ struct HDFSSinkTests {
         #expect(writeError?.message.contains("FileAlreadyExistsException") == true)
         #expect(throws: SensorError.self) { try sink.finish() }
         #expect(try RawWebHDFS(config: config).list(config.hdfsRoot + "/csv") == [".readings-\(runID)-00001.csv.tmp"])
-    }
-
-    /// A local TCP port nothing listens on: bound to get a free number, then closed.
-    func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

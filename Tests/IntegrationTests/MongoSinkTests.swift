@@ -78,7 +78,7 @@ struct MongoSinkTests {
     }
 
     @Test func unreachableServerFailsFastWithoutLeakingThePassword() throws {
-        let flags = [ConfigKey.mongoURL: "mongodb://user:s3cret@127.0.0.1:\(try closedPort())/x"]
+        let flags = [ConfigKey.mongoURL: "mongodb://user:s3cret@127.0.0.1:\(try TestStack.closedPort())/x"]
         let config = try ConfigLoader(flags: flags, projectFile: "/nonexistent").load()
         let start = ContinuousClock.now
         let error = try #require(throws: SensorError.self) {
@@ -91,26 +91,6 @@ struct MongoSinkTests {
         #expect(error.service == "mongo")
         #expect(!error.description.contains("s3cret"), "\(error)")
         #expect(error.description.contains("127.0.0.1"), "\(error)")
-    }
-
-    /// A local TCP port with nothing listening: bound to learn a free number, then closed.
-    private func closedPort() throws -> UInt16 {
-        // SOCK_STREAM is 1 on Linux and Darwin; its Swift import (an enum in Glibc) is not found reliably in
-        // this target, whose C modules include the socket headers too.
-        let socketFD = socket(AF_INET, 1, 0)
-        try #require(socketFD >= 0)
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return UInt16(bigEndian: address.sin_port)
     }
 }
 
