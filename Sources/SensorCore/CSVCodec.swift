@@ -23,18 +23,21 @@ public enum CSVCodec {
         buffer.append(UInt8(ascii: "\n"))
     }
 
+    /// A field, quoted (with quotes doubled) only when it contains a separator, a quote or a line break.
     static func appendField(_ field: String, to buffer: inout [UInt8]) {
-        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 }
-        guard needsQuotes else {
-            buffer.append(utf8: field)
-            return
+        var field = field
+        field.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 }) else {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            buffer.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+                buffer.append(byte)
+            }
+            buffer.append(UInt8(ascii: "\""))
         }
-        buffer.append(UInt8(ascii: "\""))
-        for byte in field.utf8 {
-            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
-            buffer.append(byte)
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Splits one CSV record into fields; `nil` when quotes are unbalanced or stray.

@@ -38,17 +38,25 @@ public enum JSONLinesCodec {
     /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
     static func appendString(_ text: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(ascii: "\\\"")
-            case UInt8(ascii: "\\"): buffer.append(ascii: "\\\\")
-            case UInt8(ascii: "\n"): buffer.append(ascii: "\\n")
-            case UInt8(ascii: "\r"): buffer.append(ascii: "\\r")
-            case UInt8(ascii: "\t"): buffer.append(ascii: "\\t")
-            case 0..<0x20:
-                buffer.append(ascii: "\\u00")
-                Hex.append(UInt64(byte), digits: 2, to: &buffer)
-            default: buffer.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Fast path: sensor ids, types and app names rarely need escaping.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): buffer.append(ascii: "\\\"")
+                case UInt8(ascii: "\\"): buffer.append(ascii: "\\\\")
+                case UInt8(ascii: "\n"): buffer.append(ascii: "\\n")
+                case UInt8(ascii: "\r"): buffer.append(ascii: "\\r")
+                case UInt8(ascii: "\t"): buffer.append(ascii: "\\t")
+                case 0..<0x20:
+                    buffer.append(ascii: "\\u00")
+                    Hex.append(UInt64(byte), digits: 2, to: &buffer)
+                default: buffer.append(byte)
+                }
             }
         }
         buffer.append(UInt8(ascii: "\""))

@@ -41,15 +41,22 @@ public struct ReadingID: Hashable, Sendable, CustomStringConvertible, Comparable
     /// Appends the canonical lowercase form (36 bytes) to `buffer`, without allocating a String.
     @inlinable
     public func write(into buffer: inout [UInt8]) {
-        Hex.append(high >> 32, digits: 8, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        Hex.append(high >> 16, digits: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        Hex.append(high, digits: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        Hex.append(low >> 48, digits: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        Hex.append(low, digits: 12, to: &buffer)
+        // Fill a fixed stack buffer, then append once: per-byte appends cost a uniqueness check each.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+            var position = 0
+            for index in 0..<16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = index < 8 ? high : low
+                let byte = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (index % 8)))
+                text[position] = Hex.digit(byte >> 4)
+                text[position + 1] = Hex.digit(byte & 0xF)
+                position += 2
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(text))
+        }
     }
 
     public var description: String {
@@ -66,14 +73,19 @@ public struct ReadingID: Hashable, Sendable, CustomStringConvertible, Comparable
 
 /// Lowercase hexadecimal helpers shared by the id codec.
 public enum Hex {
-    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The lowercase hex digit of a nibble (0...15), computed rather than looked up: a global table costs a
+    /// lazy-initialization check on every access.
+    @inlinable
+    public static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
 
     /// Appends the lowest `digits` nibbles of `value`, most significant first.
     @inlinable
     public static func append(_ value: UInt64, digits count: Int, to buffer: inout [UInt8]) {
         var shift = (count - 1) * 4
         while shift >= 0 {
-            buffer.append(digits[Int((value >> UInt64(shift)) & 0xF)])
+            buffer.append(digit(UInt8((value >> UInt64(shift)) & 0xF)))
             shift -= 4
         }
     }

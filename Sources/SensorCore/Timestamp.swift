@@ -33,20 +33,31 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public func write(into buffer: inout [UInt8]) {
         let (days, msOfDay) = milliseconds.floorDivided(by: 86_400_000)
         let (year, month, day) = CivilDate.from(daysSinceEpoch: days)
-        DecimalDigits.append(year, width: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        DecimalDigits.append(month, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        DecimalDigits.append(day, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        DecimalDigits.append(msOfDay / 3_600_000, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        DecimalDigits.append(msOfDay / 60_000 % 60, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        DecimalDigits.append(msOfDay / 1000 % 60, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "."))
-        DecimalDigits.append(msOfDay % 1000, width: 3, to: &buffer)
-        buffer.append(UInt8(ascii: "Z"))
+        // Fill a fixed stack buffer, then append once: per-byte appends cost a uniqueness check each.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            func put(_ value: Int64, at position: Int, digits: Int) {
+                var remaining = value
+                for offset in stride(from: digits - 1, through: 0, by: -1) {
+                    text[position + offset] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+            }
+            put(year, at: 0, digits: 4)
+            put(month, at: 5, digits: 2)
+            put(day, at: 8, digits: 2)
+            put(msOfDay / 3_600_000, at: 11, digits: 2)
+            put(msOfDay / 60_000 % 60, at: 14, digits: 2)
+            put(msOfDay / 1000 % 60, at: 17, digits: 2)
+            put(msOfDay % 1000, at: 20, digits: 3)
+            text[4] = UInt8(ascii: "-")
+            text[7] = UInt8(ascii: "-")
+            text[10] = UInt8(ascii: "T")
+            text[13] = UInt8(ascii: ":")
+            text[16] = UInt8(ascii: ":")
+            text[19] = UInt8(ascii: ".")
+            text[23] = UInt8(ascii: "Z")
+            buffer.append(contentsOf: UnsafeBufferPointer(text))
+        }
     }
 
     /// Parses RFC 3339 (`T` or space separator, optional fraction, `Z` or `±hh[:mm]` offset), as written by
@@ -125,20 +136,6 @@ enum CivilDate {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
-        }
-    }
-}
-
-/// Zero-padded decimal output into byte buffers.
-enum DecimalDigits {
-    static func append(_ value: Int64, width: Int, to buffer: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        var remaining = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-            remaining %= divisor
-            divisor /= 10
         }
     }
 }

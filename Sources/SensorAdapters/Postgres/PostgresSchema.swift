@@ -1,3 +1,5 @@
+import SensorCore
+
 /// The PostgreSQL objects sensorctl owns. Statements are idempotent (`IF NOT EXISTS`) so `setup` can always run.
 enum PostgresSchema {
     static let readingsTable = "sensor_readings"
@@ -23,7 +25,7 @@ enum PostgresSchema {
         ),
     ]
 
-    /// The COPY statement of the readings table; columns in `Reading.fieldNames` order.
+    /// The binary COPY statement of the readings table; columns in `Reading.fieldNames` order.
     static let copyReadings =
-        "COPY sensor_readings (\(["id", "sensor_id", "sensor_type", "value", "ts", "app"].joined(separator: ", "))) FROM STDIN"
+        "COPY sensor_readings (\(Reading.fieldNames.joined(separator: ", "))) FROM STDIN (FORMAT binary)"
 }

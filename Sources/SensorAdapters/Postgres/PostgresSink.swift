@@ -1,6 +1,6 @@
 import SensorCore
 
-/// Writes readings into `sensor_readings` through a streaming `COPY … FROM STDIN`.
+/// Writes readings into `sensor_readings` through a streaming binary `COPY … FROM STDIN`.
 ///
 /// Batches are streamed into one open COPY, which is committed every `commitRows` rows or `commitInterval`
 /// seconds and at `finish`. Streaming lets the server insert while we generate the next batch, and few
@@ -23,12 +23,13 @@ public final class PostgresSink: Sink {
 
     public func write(_ batch: [Reading]) throws(SensorError) {
         guard !batch.isEmpty else { return }
+        buffer.removeAll(keepingCapacity: true)
         if openRows == 0 {
             try connection.beginCopy(PostgresSchema.copyReadings)
             openedAt = MonotonicClock.seconds()
+            PostgresBinaryCopyEncoder.appendHeader(to: &buffer)
         }
-        buffer.removeAll(keepingCapacity: true)
-        for reading in batch { PostgresCopyEncoder.append(reading, to: &buffer) }
+        for reading in batch { PostgresBinaryCopyEncoder.append(reading, to: &buffer) }
         try connection.putCopyData(buffer)
         openRows += batch.count
         if openRows >= Self.commitRows || MonotonicClock.seconds() - openedAt >= Self.commitInterval {
@@ -43,6 +44,9 @@ public final class PostgresSink: Sink {
     private func commit() throws(SensorError) {
         let rows = openRows
         openRows = 0
+        buffer.removeAll(keepingCapacity: true)
+        PostgresBinaryCopyEncoder.appendTrailer(to: &buffer)
+        try connection.putCopyData(buffer)
         let copied = try connection.endCopy()
         guard copied == rows else {
             throw SensorError(.io, service: "postgres", endpoint: connection.endpoint, "COPY stored \(copied) of \(rows) readings")
