@@ -17,10 +17,18 @@ extension Reading {
     public static func validated(
         id: String, sensorID: String, sensorType: String, value: RawValue, timestamp: String, app: String
     ) -> Result<Reading, ReadingDecodeError> {
+        guard let ts = Timestamp(rfc3339: timestamp) else { return .failure(.init("invalid ts '\(timestamp)'")) }
+        return validated(id: id, sensorID: sensorID, sensorType: sensorType, value: value, timestamp: ts, app: app)
+    }
+
+    /// The same rules for sources whose timestamps are already typed (nil: missing or not a finite time).
+    public static func validated(
+        id: String, sensorID: String, sensorType: String, value: RawValue, timestamp: Timestamp?, app: String
+    ) -> Result<Reading, ReadingDecodeError> {
         guard let readingID = ReadingID(id) else { return .failure(.init("invalid id '\(id)'")) }
         guard !sensorID.isEmpty else { return .failure(.init("empty sensor_id")) }
         guard !sensorType.isEmpty else { return .failure(.init("empty sensor_type")) }
-        guard let ts = Timestamp(rfc3339: timestamp) else { return .failure(.init("invalid ts '\(timestamp)'")) }
+        guard let ts = timestamp else { return .failure(.init("missing or invalid ts")) }
         let number: Double?
         switch value {
         case .null: number = nil

@@ -2,7 +2,21 @@ import SensorCore
 
 /// The librdkafka properties of each client role, built in one place from the configuration.
 enum KafkaSettings {
-    enum Role { case producer, admin }
+    enum Role: Equatable {
+        case producer
+        /// A producer whose writes are Kafka transactions under a stable id (zombie fencing, exactly once).
+        case transactionalProducer(id: String)
+        /// A consumer that sees only committed transactions.
+        case committedReader
+        case admin
+
+        var isProducer: Bool {
+            switch self {
+            case .producer, .transactionalProducer: true
+            case .committedReader, .admin: false
+            }
+        }
+    }
 
     static func properties(for role: Role, config: SensorConfig) -> [(String, String)] {
         var properties: [(String, String)] = [
@@ -12,7 +26,7 @@ enum KafkaSettings {
             ("socket.connection.setup.timeout.ms", "5000"),
             ("log.connection.close", "false"),
         ]
-        if role == .producer {
+        if role.isProducer {
             properties += [
                 // Exactly-once per partition and in order, even across broker retries.
                 ("enable.idempotence", "true"),
@@ -22,6 +36,17 @@ enum KafkaSettings {
                 ("linger.ms", "5"),
                 ("compression.type", "none"),
             ]
+        }
+        switch role {
+        case .transactionalProducer(let id):
+            properties += [("transactional.id", id), ("transaction.timeout.ms", "60000")]
+        case .committedReader:
+            properties += [
+                ("group.id", "sensorctl-checkpoint-reader"), ("enable.auto.commit", "false"),
+                ("isolation.level", "read_committed"), ("enable.partition.eof", "true"),
+            ]
+        case .producer, .admin:
+            break
         }
         // The user's own properties (security.protocol, sasl.*, ssl.*) come last so they win.
         properties += config.kafkaProperties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

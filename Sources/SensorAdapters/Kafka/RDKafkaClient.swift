@@ -15,6 +15,8 @@ final class RDKafkaClient {
     let handle: OpaquePointer
     let endpoint: String
     let events = RDKafkaEvents()
+    /// Topic handles by name, created on first use and destroyed before the client handle.
+    private var topics: [String: OpaquePointer] = [:]
 
     init(role: KafkaSettings.Role, config: SensorConfig) throws(SensorError) {
         endpoint = KafkaSettings.endpoint(config)
@@ -30,9 +32,10 @@ final class RDKafkaClient {
         }
         rd_kafka_conf_set_error_cb(conf, recordError)
         rd_kafka_conf_set_log_cb(conf, quietLog)
-        if role == .producer { rd_kafka_conf_set_dr_msg_cb(conf, recordDelivery) }
+        if role.isProducer { rd_kafka_conf_set_dr_msg_cb(conf, recordDelivery) }
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(events).toOpaque())
-        guard let client = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
+        let type = role == .committedReader ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
+        guard let client = rd_kafka_new(type, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
             throw SensorError(.config, service: "kafka", endpoint: endpoint, Self.text(errorText))
         }
@@ -40,7 +43,40 @@ final class RDKafkaClient {
     }
 
     deinit {
+        topics.values.forEach(rd_kafka_topic_destroy)
         rd_kafka_destroy(handle)
+    }
+
+    /// The handle of `name`, created once per client.
+    func topic(_ name: String) throws(SensorError) -> OpaquePointer {
+        if let topic = topics[name] { return topic }
+        guard let topic = rd_kafka_topic_new(handle, name, nil) else {
+            throw SensorError(.config, service: "kafka", endpoint: endpoint, "invalid topic name \(name)")
+        }
+        topics[name] = topic
+        return topic
+    }
+
+    /// Queues one message (librdkafka copies key and value). A full local queue is waited out by serving
+    /// delivery reports; any other refusal is an error.
+    func produce(to topicName: String, key: String?, value: [UInt8]) throws(SensorError) {
+        let topic = try topic(topicName)
+        var key = key
+        while true {
+            let status = value.withUnsafeBytes { payload in
+                withUTF8Pointer(&key) { keyBytes, keyLength in
+                    rd_kafka_produce(
+                        topic, sensorctl_rd_kafka_partition_unassigned(), sensorctl_rd_kafka_msg_f_copy(),
+                        UnsafeMutableRawPointer(mutating: payload.baseAddress), payload.count, keyBytes, keyLength, nil)
+                }
+            }
+            if status == 0 { return }
+            let code = rd_kafka_last_error()
+            guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+                throw SensorError(.io, service: "kafka", endpoint: endpoint, "cannot produce to \(topicName): \(Self.describe(code))")
+            }
+            rd_kafka_poll(handle, 50)
+        }
     }
 
     /// Partition counts of every topic the cluster reports, fetched within `timeoutMs`; a cluster that
@@ -73,6 +109,12 @@ final class RDKafkaClient {
     static func describe(_ code: rd_kafka_resp_err_t) -> String {
         String(cString: rd_kafka_err2str(code))
     }
+}
+
+/// Lends the UTF-8 bytes of an optional string (nil and length 0 for a message without key).
+private func withUTF8Pointer<R>(_ text: inout String?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
+    guard text != nil else { return body(nil, 0) }
+    return text!.withUTF8 { body($0.baseAddress, $0.count) }
 }
 
 /// What librdkafka's callbacks report. They run on the thread that calls `rd_kafka_poll`/`flush`, which is
