@@ -13,6 +13,14 @@ public enum Adapters {
         }
     }
 
+    /// Opens (connects) the source; an unreachable database fails here with `.unavailable`.
+    public static func source(_ kind: SourceKind, config: SensorConfig) throws(SensorError) -> any Source {
+        switch kind {
+        case .postgres: try PostgresSource(config: config)
+        case .mongo: throw SensorError(.failure, "TEMPORARY: mongo source not wired yet")
+        }
+    }
+
     public static func probe(_ service: ServiceKind, config: SensorConfig) -> any ServiceProbe {
         switch service {
         case .postgres: PostgresProbe(config: config)

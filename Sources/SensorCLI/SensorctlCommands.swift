@@ -10,7 +10,7 @@ public enum SensorctlCommands {
             + "PostgreSQL, MongoDB, HDFS and Kafka.",
         discussion: "Endpoints come from flags, then SENSORCTL_* environment variables, then --config FILE, then "
             + "config/sensorctl.json, then defaults. Run 'sensorctl config' to see the effective settings.",
-        subcommands: [generate, setup, check, config],
+        subcommands: [generate, produce, setup, check, config],
         examples: [
             "sensorctl setup",
             "sensorctl generate --sink postgres -n 4000",
@@ -57,6 +57,35 @@ public enum SensorctlCommands {
             "sensorctl generate --sink mongo -n 100 --type-data anomaly",
             "sensorctl generate --sink hdfs-csv,hdfs-json,mongo,postgres -n 500",
             "sensorctl generate --sink kafka -n 100000 --rate 200 --app fleet-a",
+        ],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let produce = CommandSpec(
+        name: "produce",
+        abstract: "Stream the readings stored in PostgreSQL or MongoDB into the Kafka topic, exactly once.",
+        discussion: "Each batch of readings is committed to Kafka in one transaction together with the source "
+            + "checkpoint, so a rerun sends only what arrived since, and a crash at any moment neither loses nor "
+            + "duplicates a reading for read_committed consumers. Records that are not valid readings go to "
+            + "<topic>.dlq with the reason. Without --follow it sends what is there and exits; with --follow it "
+            + "keeps tailing until SIGINT/SIGTERM, then finishes the batch in flight, commits and exits 0.",
+        options: [
+            OptionSpec(
+                "from", value: "source", kind: .choice(SourceKind.allCases.map(\.rawValue)), required: true,
+                help: "The database to read: postgres or mongo."),
+            OptionSpec("from-beginning", kind: .flag, help: "Ignore the checkpoint and send everything again."),
+            OptionSpec("max", value: "n", kind: .positiveInteger, help: "Stop after n records (readings and dead letters)."),
+            OptionSpec("follow", short: "f", kind: .flag, help: "Keep tailing the source until SIGINT/SIGTERM."),
+            OptionSpec(
+                "poll-interval", value: "seconds", kind: .positiveNumber, default: "0.2",
+                help: "With --follow, how long to wait when the source has nothing new."),
+            OptionSpec(
+                "batch-size", value: "n", kind: .positiveInteger, default: "20000",
+                help: "Records per Kafka transaction (bigger batches mean fewer commits)."),
+        ],
+        examples: [
+            "sensorctl produce --from postgres",
+            "sensorctl produce --from mongo --follow",
+            "sensorctl produce --from postgres --from-beginning --max 10000 --json",
         ],
         usesServices: true, hasOutputOptions: true)
 

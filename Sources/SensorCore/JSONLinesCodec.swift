@@ -36,7 +36,7 @@ public enum JSONLinesCodec {
     }
 
     /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    static func appendString(_ text: String, to buffer: inout [UInt8]) {
+    public static func appendString(_ text: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

@@ -12,3 +12,16 @@ public enum MonotonicClock {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
+
+extension MonotonicClock {
+    /// Blocks the calling thread (backoff between retries in synchronous code).
+    public static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var remaining = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        // Resume after a signal interrupts the sleep, for what is left of it.
+        while true {
+            let request = remaining
+            guard nanosleep([request], &remaining) != 0 && errno == EINTR else { return }
+        }
+    }
+}

@@ -12,6 +12,7 @@ enum CommandRunner {
             ).load()
             switch command.path.first {
             case "generate": return try GenerateCommand(command: command, config: config).run()
+            case "produce": return try ProduceCommand(command: command, config: config).run()
             case "setup": return SetupCommand(command: command, config: config).run()
             case "check": return CheckCommand(command: command, config: config).run()
             case "config": return ConfigCommand(command: command, config: config).run()

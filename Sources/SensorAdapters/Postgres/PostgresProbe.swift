@@ -22,15 +22,13 @@ public struct PostgresProbe: ServiceProbe {
 
     public func setup() throws(SensorError) -> [SetupStep] {
         let connection = try PostgresConnection(url: url)
-        let missing = Set(try missingObjects(connection))
         var steps: [SetupStep] = []
         for object in PostgresSchema.objects {
-            let label = "\(object.kind) \(object.name)"
-            if missing.contains(label) {
-                try connection.query(object.ddl)
-                steps.append(SetupStep(label, .created))
+            if try exists(object, connection) {
+                steps.append(SetupStep(object.label, .present))
             } else {
-                steps.append(SetupStep(label, .present))
+                try connection.query(object.ddl)
+                steps.append(SetupStep(object.label, .created))
             }
         }
         return steps
@@ -39,10 +37,13 @@ public struct PostgresProbe: ServiceProbe {
     /// Labels (`table sensor_readings`) of the schema objects that do not exist yet.
     private func missingObjects(_ connection: PostgresConnection) throws(SensorError) -> [String] {
         var missing: [String] = []
-        for object in PostgresSchema.objects {
-            let rows = try connection.query("SELECT to_regclass($1) IS NULL", [object.name])
-            if rows.first?.first == "t" { missing.append("\(object.kind) \(object.name)") }
+        for object in PostgresSchema.objects where !(try exists(object, connection)) {
+            missing.append(object.label)
         }
         return missing
+    }
+
+    private func exists(_ object: PostgresSchema.Object, _ connection: PostgresConnection) throws(SensorError) -> Bool {
+        try connection.query(object.exists).first?.first == "t"
     }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import SensorAdapters
+import SensorCLI
+import SensorCore
+
+/// `sensorctl produce --from postgres|mongo`: source batches → Kafka transactions (readings, dead letters and
+/// the checkpoint together), so the topic holds every reading exactly once for read_committed consumers.
+struct ProduceCommand {
+    let command: ParsedCommand
+    let config: SensorConfig
+
+    /// What a run did, for the summaries.
+    struct Totals {
+        var sent = 0
+        var rejected = 0
+        var batches = 0
+        var records: Int { sent + rejected }
+    }
+
+    func run() throws(SensorError) -> Int32 {
+        let kind = SourceKind(rawValue: command.string("from")!)!
+        let follow = command.has("follow")
+        let quiet = command.has("quiet")
+        let limit = command.int("max")
+        let stop = StopRequest()
+        let interrupt = InterruptSignal { stop.request() }
+        let started = MonotonicClock.seconds()
+
+        let producer = try KafkaTransactionalProducer(config: config, sourceName: kind.rawValue)
+        var checkpoint = try producer.start()
+        if command.has("from-beginning") { checkpoint = nil }
+        var source = try open(kind, resumingFrom: checkpoint, follow: follow, quiet: quiet, stop: stop)
+        var totals = Totals()
+        var progress = ProgressBar(total: limit ?? 0, quiet: quiet || limit == nil)
+
+        while let current = source, !stop.isRequested, limit.map({ totals.records < $0 }) ?? true {
+            let size = min(command.int("batch-size")!, limit.map { $0 - totals.records } ?? Int.max)
+            do throws(SensorError) {
+                let batch = try current.nextBatch(limit: size)
+                if batch.isEmpty {
+                    guard follow else { break }
+                    MonotonicClock.sleep(seconds: command.double("poll-interval")!)
+                    continue
+                }
+                let counts = try producer.send(batch)
+                checkpoint = batch.checkpoint
+                try current.committed(batch)
+                totals.sent += counts.sent
+                totals.rejected += counts.rejected
+                totals.batches += 1
+                progress.update(done: totals.records)
+            } catch where follow && error.isRetriable {
+                // In follow mode an outage is waited out; the source reopens at the last committed checkpoint.
+                log("\(error); retrying", quiet: quiet)
+                source = try open(kind, resumingFrom: checkpoint, follow: follow, quiet: quiet, stop: stop)
+            }
+        }
+        progress.clear()
+        report(totals, elapsed: MonotonicClock.seconds() - started, producer: producer, quiet: quiet)
+        if let signal = interrupt.received, !follow { return 128 + signal }
+        return ExitCode.success
+    }
+
+    /// Opens the source and resumes it. One-shot runs fail at once on an outage (exit 69); follow mode
+    /// retries with exponential backoff (1 s … 30 s) until the database answers or a signal arrives.
+    private func open(
+        _ kind: SourceKind, resumingFrom checkpoint: [UInt8]?, follow: Bool, quiet: Bool, stop: StopRequest
+    ) throws(SensorError) -> (any Source)? {
+        var delay = 1.0
+        while !stop.isRequested {
+            do throws(SensorError) {
+                let source = try Adapters.source(kind, config: config)
+                try source.resume(from: checkpoint)
+                return source
+            } catch where follow && error.isRetriable {
+                log("\(error); retrying in \(Int(delay)) s", quiet: quiet)
+                MonotonicClock.sleep(seconds: delay)
+                delay = min(delay * 2, 30)
+            }
+        }
+        return nil
+    }
+
+    private func log(_ message: String, quiet: Bool) {
+        if !quiet { Console.error("\(Timestamp.now()) \(message)\n") }
+    }
+
+    private func report(_ totals: Totals, elapsed: Double, producer: KafkaTransactionalProducer, quiet: Bool) {
+        if command.has("json") {
+            JSONOutput.print([
+                "source": command.string("from")!, "topic": producer.topic, "sent": totals.sent,
+                "rejected": totals.rejected, "batches": totals.batches, "elapsed_s": (elapsed * 1000).rounded() / 1000,
+            ])
+        }
+        guard !quiet else { return }
+        let rate = Format.rate(Double(totals.sent) / max(elapsed, 0.001))
+        var line = "produce --from \(command.string("from")!): \(totals.sent) readings to \(producer.topic)"
+        if totals.rejected > 0 { line += ", \(totals.rejected) rejected to \(producer.deadLetterTopic)" }
+        Console.error(line + " in \(Format.seconds(elapsed)) (\(rate))\n")
+    }
+}
+
+/// A stop request from a signal handler, read by the command's loop between batches.
+final class StopRequest: @unchecked Sendable {
+    // @unchecked Sendable: `requested` is only accessed under `lock`.
+    private let lock = NSLock()
+    private var requested = false
+
+    func request() {
+        lock.lock()
+        requested = true
+        lock.unlock()
+    }
+
+    var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+}
