@@ -244,6 +244,13 @@ for service in "${SERVICES[@]}"; do
     fi
 done
 
+# What an admin creates next to the readings topic on a real cluster: its dead-letter and checkpoint
+# topics (the mock answers no CreateTopics, so `sensorctl setup` cannot create them here).
+if [[ -z ${RUNNING[kafka]:-} ]]; then
+    for extra in "$TOPIC.dlq" "$TOPIC.checkpoints"; do
+        echo "create-topic $extra 1" >"$KAFKA_DIR/ctl"
+    done
+fi
 ensure_pg_database
 curl -fsS -o /dev/null -X PUT "$(webhdfs_url)$HDFS_ROOT?op=MKDIRS&user.name=$HDFS_USER" ||
     fail webhdfs "MKDIRS $HDFS_ROOT failed"

@@ -26,9 +26,12 @@ import Testing
         }
     }
 
-    @Test func checkSeesTheTopicOfTheStack() throws {
-        let detail = try KafkaProbe(config: try TestStack.config()).check()
-        #expect(detail.contains("present") || detail.contains("missing"))
-        #expect(try KafkaProbe(config: try TestStack.config()).setup().count == 1)
+    @Test func checkAndSetupSeeTheTopicsOfTheStack() throws {
+        let config = try TestStack.config()
+        #expect(try KafkaProbe(config: config).check().contains("topic \(config.topic) present"))
+        let steps = try KafkaProbe(config: config).setup()
+        let topics = [config.topic, config.topic + ".dlq", config.topic + ".checkpoints"]
+        #expect(steps.map(\.object) == topics.map { "topic \($0)" })
+        #expect(steps.allSatisfy { $0.outcome == .present }, "make up creates all three topics: \(steps)")
     }
 }

@@ -11,15 +11,19 @@ extension RDKafkaClient {
     }
 
     /// Creates `topic` through the Admin API, waiting at most `timeoutMs` for the answer.
-    func createTopic(_ topic: String, partitions: Int, replicationFactor: Int, timeoutMs: Int32 = 10_000)
-        throws(SensorError) -> TopicCreation
-    {
+    func createTopic(
+        _ topic: String, partitions: Int, replicationFactor: Int, settings: [String: String] = [:],
+        timeoutMs: Int32 = 10_000
+    ) throws(SensorError) -> TopicCreation {
         var errorText = [CChar](repeating: 0, count: 512)
         guard let newTopic = rd_kafka_NewTopic_new(topic, Int32(partitions), Int32(replicationFactor), &errorText, 512)
         else {
             throw SensorError(.config, service: "kafka", endpoint: endpoint, "cannot describe topic \(topic): \(Self.text(errorText))")
         }
         defer { rd_kafka_NewTopic_destroy(newTopic) }
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            _ = rd_kafka_NewTopic_set_config(newTopic, name, value)
+        }
         let queue = rd_kafka_queue_new(handle)
         defer { rd_kafka_queue_destroy(queue) }
         let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
