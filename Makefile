@@ -34,6 +34,7 @@ test: debug ## Run every test against the local stack (started if needed, stoppe
 
 bench: build ## Benchmarks against the local stack (not part of the tests)
 	devstack/with-stack.sh bench/generate.sh $(RELEASE_BIN)
+	devstack/with-stack.sh bench/produce.sh $(RELEASE_BIN)
 
 clean: ## Remove build products (the stack's data under .devstack/ stays)
 	rm -rf .build

@@ -44,6 +44,8 @@ enum KafkaSettings {
             properties += [
                 ("group.id", "sensorctl-checkpoint-reader"), ("enable.auto.commit", "false"),
                 ("isolation.level", "read_committed"), ("enable.partition.eof", "true"),
+                // It reads to the end once: answers for empty partitions should not wait for data.
+                ("fetch.wait.max.ms", "10"),
             ]
         case .producer, .admin:
             break
