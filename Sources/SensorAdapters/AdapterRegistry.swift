@@ -17,7 +17,7 @@ public enum Adapters {
     public static func source(_ kind: SourceKind, config: SensorConfig) throws(SensorError) -> any Source {
         switch kind {
         case .postgres: try PostgresSource(config: config)
-        case .mongo: throw SensorError(.failure, "TEMPORARY: mongo source not wired yet")
+        case .mongo: try MongoSource(config: config)
         }
     }
 

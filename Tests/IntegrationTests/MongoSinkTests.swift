@@ -34,8 +34,10 @@ struct MongoSinkTests {
         defer { raw.dropDatabase() }
         #expect(try probe.check() == "reachable; collection sensor_readings missing: run sensorctl setup")
 
+        // The claim index is the default topic's (`sensor.readings`): MongoSource's field for that topic.
         let objects = [
             "collection sensor_readings", "index sensor_id_ts on sensor_readings", "index ts on sensor_readings",
+            "index sensorctl_batch_sensor_readings on sensor_readings",
         ]
         let first = try probe.setup()
         #expect(first == objects.map { SetupStep($0, .created) })
@@ -46,6 +48,7 @@ struct MongoSinkTests {
         let indexes = try raw.indexKeys()
         #expect(indexes["sensor_id_ts"] == ["sensor_id", "ts"])
         #expect(indexes["ts"] == ["ts"])
+        #expect(indexes["sensorctl_batch_sensor_readings"] == ["sensorctl_batch_sensor_readings"])
     }
 
     /// `url` with its path (the database) replaced.

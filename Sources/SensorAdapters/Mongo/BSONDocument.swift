@@ -73,6 +73,34 @@ final class BSONDocument {
         _ = bson_append_array(pointer, Self.cKey(key), Int32(key.utf8CodeUnitCount), array.pointer)
     }
 
+    // Keys known only at run time (the claim field derives from the topic) and query operators.
+
+    /// Appends `key: value` (Int64).
+    func append(field key: String, int64: Int64) { _ = bson_append_int64(pointer, key, -1, int64) }
+
+    /// Appends `key: value` (Int32).
+    func append(field key: String, int32: Int32) { _ = bson_append_int32(pointer, key, -1, int32) }
+
+    /// Appends `key: "value"`.
+    func append(field key: String, string: String) { _ = bson_append_utf8(pointer, key, -1, string, -1) }
+
+    /// Appends `key: {…}`; `build` fills the sub-document, which is then copied in.
+    func append(field key: String, document build: (BSONDocument) -> Void) {
+        let child = BSONDocument()
+        build(child)
+        _ = bson_append_document(pointer, key, -1, child.pointer)
+    }
+
+    /// Appends `key: [...]` from a document whose keys are "0", "1", … (how BSON stores arrays).
+    func append(field key: String, array: BSONDocument) {
+        _ = bson_append_array(pointer, key, -1, array.pointer)
+    }
+
+    /// Appends a copy of the value `iterator` points at, whatever its type, under `key`.
+    func append(field key: String, valueAt iterator: OpaquePointer) {
+        _ = bson_append_iter(pointer, key, -1, iterator)
+    }
+
     /// Runs `body` with a reply document for libmongoc to fill, and destroys it afterwards. libmongoc treats
     /// replies as uninitialized and always initializes them (even on failure); pre-initializing makes the
     /// final `bson_destroy` safe on every path, and an empty inline document holds no memory to leak.
@@ -105,6 +133,74 @@ final class BSONDocument {
             [BSON_TYPE_INT32, BSON_TYPE_INT64, BSON_TYPE_DOUBLE].contains(bson_iter_type(found))
                 ? bson_iter_as_int64(found) : nil
         }
+    }
+
+    /// One field of a stored document, as far as a reader of readings cares: the types a reading may use,
+    /// and the MongoDB `$type` name of any other.
+    enum FieldValue: Equatable {
+        case missing, null
+        case string(String)
+        case double(Double)
+        /// int32 or int64.
+        case integer(Int64)
+        /// A BSON date: milliseconds since the Unix epoch.
+        case date(Int64)
+        case objectID(String)
+        case other(typeName: String)
+    }
+
+    /// The top-level field `key` of `document` (no dotted paths: field names may contain dots).
+    static func field(_ key: String, in document: OpaquePointer) -> FieldValue {
+        withStorage { iterator in
+            guard bson_iter_init_find(iterator, document, key) else { return .missing }
+            switch bson_iter_type(iterator) {
+            case BSON_TYPE_NULL: return .null
+            case BSON_TYPE_UTF8:
+                var length: UInt32 = 0
+                let start = bson_iter_utf8(iterator, &length)!
+                // Strings may hold NUL bytes, so the length counts, not the terminator.
+                let bytes = UnsafeRawBufferPointer(start: start, count: Int(length))
+                return .string(String(decoding: bytes, as: UTF8.self))
+            case BSON_TYPE_DOUBLE: return .double(bson_iter_double(iterator))
+            case BSON_TYPE_INT32: return .integer(Int64(bson_iter_int32(iterator)))
+            case BSON_TYPE_INT64: return .integer(bson_iter_int64(iterator))
+            case BSON_TYPE_DATE_TIME: return .date(bson_iter_date_time(iterator))
+            case BSON_TYPE_OID:
+                // 24 hexadecimal digits and a NUL.
+                var text = [UInt8](repeating: 0, count: 25)
+                let oid = bson_iter_oid(iterator)
+                text.withUnsafeMutableBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { bson_oid_to_string(oid, $0.baseAddress!) }
+                }
+                return .objectID(String(decoding: text.prefix(24), as: UTF8.self))
+            case let type: return .other(typeName: typeNames[type.rawValue] ?? "type \(type.rawValue)")
+            }
+        }
+    }
+
+    /// MongoDB's `$type` aliases, for messages such as `field 'value' is a bool`.
+    private static let typeNames: [UInt32: String] = [
+        0x03: "object", 0x04: "array", 0x05: "binData", 0x06: "undefined", 0x08: "bool", 0x0B: "regex",
+        0x0C: "dbPointer", 0x0D: "javascript", 0x0E: "symbol", 0x0F: "javascriptWithScope", 0x11: "timestamp",
+        0x13: "decimal", 0x7F: "maxKey", 0xFF: "minKey",
+    ]
+
+    /// The document as relaxed extended JSON (`{"ts": {"$date": "…"}, …}`), leaving out top-level fields whose
+    /// names start with `prefix`.
+    static func relaxedJSON(of document: OpaquePointer, omittingFieldsWithPrefix prefix: String) -> String {
+        let kept = BSONDocument()
+        withStorage { iterator in
+            guard bson_iter_init(iterator, document) else { return }
+            while bson_iter_next(iterator) {
+                // Only rejected documents get here: a String per key costs nothing that matters.
+                guard !String(cString: bson_iter_key(iterator)).hasPrefix(prefix) else { continue }
+                _ = bson_append_iter(kept.pointer, nil, 0, iterator)
+            }
+        }
+        var length = 0
+        guard let json = bson_as_relaxed_extended_json(kept.pointer, &length) else { return "{}" }
+        defer { bson_free(json) }
+        return String(decoding: UnsafeRawBufferPointer(start: json, count: length), as: UTF8.self)
     }
 
     private static func find<Value>(

@@ -1,15 +1,13 @@
 import SensorCore
 
-/// MongoDB's health check and setup: the collection `sensor_readings` and its two indexes.
+/// MongoDB's health check and setup: the collection `sensor_readings` and its indexes.
 ///
 /// Each call opens its own short-lived client, so the probe is a plain value that holds only configuration.
 public struct MongoProbe: ServiceProbe, Sendable {
     /// The indexes `setup` maintains, by name: readings of one sensor in time order (metrics, migrations),
-    /// and all readings by time (range scans, retention).
-    static let indexes: [(name: String, fields: [String])] = [
-        ("sensor_id_ts", ["sensor_id", "ts"]),
-        ("ts", ["ts"]),
-    ]
+    /// all readings by time (range scans, retention), and the configured topic's claim field, which
+    /// `MongoSource` filters on in every query (unclaimed, claimed by batch K, claimed after batch C).
+    let indexes: [(name: String, fields: [String])]
 
     public let service = ServiceKind.mongo
     public let endpoint: String
@@ -19,6 +17,8 @@ public struct MongoProbe: ServiceProbe, Sendable {
     public init(config: SensorConfig) {
         url = config.mongoURL
         endpoint = Redact.endpoint(url)
+        let claimField = MongoSource.claimField(topic: config.topic)
+        indexes = [("sensor_id_ts", ["sensor_id", "ts"]), ("ts", ["ts"]), (claimField, [claimField])]
     }
 
     /// Pings the database and lists its collections, as a sink would need them; says whether
@@ -49,7 +49,7 @@ public struct MongoProbe: ServiceProbe, Sendable {
         }
 
         let existing = Set(try client.indexNames(of: collection))
-        let missing = Self.indexes.filter { !existing.contains($0.name) }
+        let missing = indexes.filter { !existing.contains($0.name) }
         if !missing.isEmpty {
             let command = BSONDocument()
             command.append("createIndexes", string: collection)
@@ -59,7 +59,7 @@ public struct MongoProbe: ServiceProbe, Sendable {
             }
             try client.run(command, doing: "createIndexes on \(collection)")
         }
-        for index in Self.indexes {
+        for index in indexes {
             let outcome: SetupStep.Outcome = existing.contains(index.name) ? .present : .created
             steps.append(SetupStep("index \(index.name) on \(collection)", outcome))
         }
