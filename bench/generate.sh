@@ -5,36 +5,24 @@
 # Usage: bench/generate.sh [SENSORCTL_BINARY] [COUNT]   (run through `make bench`, which starts the stack)
 # Targets: PostgreSQL ratio >= 0.8 and peak RSS <= 100 MB; Kafka ratio >= 0.5.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Timings are taken as timing=$(measure …): a failing command then stops the script (set -e).
 BIN=$(realpath "${1:-.build/release/sensorctl}")
 COUNT=${2:-1000000}
 OUT=bench/out
 mkdir -p "$OUT"
-set -a
-# shellcheck source=/dev/null
-source .devstack/env
-set +a
-: "${SENSORCTL_DEVSTACK_PG_SOCKET_DIR:?run through make bench}"
-
-measure() { python3 bench/measure.py "$@"; }
-ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.2f}')" "$1" "$2"; }
-rate() { python3 -c "import sys; n, s = map(float, sys.argv[1:]); print(f'{n / s:,.0f}/s')" "$1" "$2"; }
-
-# A fresh database per run, so both loads start from empty tables with the same indexes; created by the
-# superuser over the stack's local socket.
-DB=bench_$(date +%s)
-PG_PORT=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlparse(sys.argv[1]).port)' "$SENSORCTL_POSTGRES_URL")
-admin() { psql -X -q -h "$SENSORCTL_DEVSTACK_PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -c "$1"; }
-admin "CREATE DATABASE $DB OWNER sensorctl"
-trap 'admin "DROP DATABASE IF EXISTS $DB" || true' EXIT
-PG_URL=${SENSORCTL_POSTGRES_URL%/*}/$DB
+# A fresh database per run, so both loads start from empty tables with the same indexes.
+fresh_database "bench_$(date +%s)"
 "$BIN" setup --service postgres --postgres-url "$PG_URL" --quiet
 psql -X -q "$PG_URL" -c "CREATE TABLE copy_baseline (LIKE sensor_readings INCLUDING ALL)"
 
 echo "== PostgreSQL, $COUNT readings"
-read -r pg_s pg_rss < <(measure "$BIN" generate --sink postgres -n "$COUNT" --postgres-url "$PG_URL" --quiet)
+timing=$(measure "$BIN" generate --sink postgres -n "$COUNT" --postgres-url "$PG_URL" --quiet)
+read -r pg_s pg_rss <<<"$timing"
 psql -X -q "$PG_URL" -c "\\copy sensor_readings TO '$OUT/readings.csv' CSV"
-read -r copy_s _ < <(measure psql -X -q "$PG_URL" -c "\\copy copy_baseline FROM '$OUT/readings.csv' CSV")
+timing=$(measure psql -X -q "$PG_URL" -c "\\copy copy_baseline FROM '$OUT/readings.csv' CSV")
+read -r copy_s _ <<<"$timing"
 echo "sensorctl generate: ${pg_s} s ($(rate "$COUNT" "$pg_s")), peak RSS ${pg_rss} MB"
 echo "psql \\copy:         ${copy_s} s ($(rate "$COUNT" "$copy_s"))"
 echo "ratio sensorctl / \\copy: $(ratio "$copy_s" "$pg_s")  (target >= 0.8; RSS target <= 100 MB)"
@@ -47,7 +35,8 @@ for topic in "bench.sensorctl.$stamp" "bench.kcat.$stamp"; do
 done
 sleep 0.5
 python3 bench/kafka_lines.py <"$OUT/readings.csv" >"$OUT/messages.tsv"
-read -r kafka_s kafka_rss < <(measure "$BIN" generate --sink kafka -n "$COUNT" --topic "bench.sensorctl.$stamp" --quiet)
+timing=$(measure "$BIN" generate --sink kafka -n "$COUNT" --topic "bench.sensorctl.$stamp" --quiet)
+read -r kafka_s kafka_rss <<<"$timing"
 read -r kcat_s _ < <(measure kcat -P -b "$SENSORCTL_KAFKA_BROKERS" -t "bench.kcat.$stamp" -K $'\t' \
     -X enable.idempotence=true -X acks=all -X linger.ms=5 -X partitioner=murmur2_random -l "$OUT/messages.tsv")
 echo "sensorctl generate: ${kafka_s} s ($(rate "$COUNT" "$kafka_s")), peak RSS ${kafka_rss} MB"

@@ -6,27 +6,14 @@
 # Usage: bench/produce.sh [SENSORCTL_BINARY] [COUNT] [MONGO_COUNT]   (run through `make bench`)
 # Target: sensorctl >= 0.7x the psql | kcat pipeline.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Timings are taken as timing=$(measure …): a failing command then stops the script (set -e).
 BIN=$(realpath "${1:-.build/release/sensorctl}")
 COUNT=${2:-200000}
 MONGO_COUNT=${3:-5000}
-set -a
-# shellcheck source=/dev/null
-source .devstack/env
-set +a
-: "${SENSORCTL_DEVSTACK_PG_SOCKET_DIR:?run through make bench}"
-
-measure() { python3 bench/measure.py "$@"; }
-ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.2f}')" "$1" "$2"; }
-rate() { python3 -c "import sys; n, s = map(float, sys.argv[1:]); print(f'{n / s:,.0f}/s')" "$1" "$2"; }
-
 STAMP=$(date +%s)
-DB=bench_produce_$STAMP
-PG_PORT=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlparse(sys.argv[1]).port)' "$SENSORCTL_POSTGRES_URL")
-admin() { psql -X -q -h "$SENSORCTL_DEVSTACK_PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -c "$1"; }
-admin "CREATE DATABASE $DB OWNER sensorctl"
-trap 'admin "DROP DATABASE IF EXISTS $DB" || true' EXIT
-PG_URL=${SENSORCTL_POSTGRES_URL%/*}/$DB
+fresh_database "bench_produce_$STAMP"
 "$BIN" setup --service postgres --postgres-url "$PG_URL" --quiet
 "$BIN" generate --sink postgres -n "$COUNT" --postgres-url "$PG_URL" --quiet
 
@@ -39,7 +26,8 @@ done
 sleep 0.5
 
 echo "== PostgreSQL -> Kafka, $COUNT readings"
-read -r produce_s produce_rss < <(measure "$BIN" produce --from postgres --postgres-url "$PG_URL" --topic "$SENSORCTL_TOPIC" --quiet)
+timing=$(measure "$BIN" produce --from postgres --postgres-url "$PG_URL" --topic "$SENSORCTL_TOPIC" --quiet)
+read -r produce_s produce_rss <<<"$timing"
 baseline() {
     psql -X -A -t "$PG_URL" -c "SELECT r.sensor_id || chr(9) || json_build_object('id', r.id, 'sensor_id', r.sensor_id,
         'sensor_type', r.sensor_type, 'value', r.value, 'ts', r.ts, 'app', r.app, 'source', 'postgres')::text
@@ -48,7 +36,8 @@ baseline() {
 }
 export -f baseline
 export PG_URL BASELINE_TOPIC
-read -r baseline_s _ < <(measure bash -c baseline)
+timing=$(measure bash -c baseline)
+read -r baseline_s _ <<<"$timing"
 echo "sensorctl produce:  ${produce_s} s ($(rate "$COUNT" "$produce_s")), peak RSS ${produce_rss} MB"
 echo "psql | kcat -P:     ${baseline_s} s ($(rate "$COUNT" "$baseline_s"))"
 echo "ratio sensorctl / (psql | kcat): $(ratio "$baseline_s" "$produce_s")  (target >= 0.7)"
@@ -56,5 +45,6 @@ echo "ratio sensorctl / (psql | kcat): $(ratio "$baseline_s" "$produce_s")  (tar
 echo "== MongoDB -> Kafka, $MONGO_COUNT readings (bounded by the single-threaded stand-in)"
 MONGO_URL=${SENSORCTL_MONGO_URL%/*}/bench_$STAMP
 "$BIN" generate --sink mongo -n "$MONGO_COUNT" --mongo-url "$MONGO_URL" --quiet
-read -r mongo_s _ < <(measure "$BIN" produce --from mongo --mongo-url "$MONGO_URL" --topic "$SENSORCTL_TOPIC" --quiet)
+timing=$(measure "$BIN" produce --from mongo --mongo-url "$MONGO_URL" --topic "$SENSORCTL_TOPIC" --quiet)
+read -r mongo_s _ <<<"$timing"
 echo "sensorctl produce --from mongo: ${mongo_s} s ($(rate "$MONGO_COUNT" "$mongo_s"))"
