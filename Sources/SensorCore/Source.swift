@@ -14,6 +14,9 @@ public protocol Source: AnyObject {
     func nextBatch(limit: Int) throws(SensorError) -> SourceBatch
     /// The batch and its checkpoint were committed to Kafka: move past them.
     func committed(_ batch: SourceBatch) throws(SensorError)
+    /// Why records that already exist cannot be sent yet (nil when none wait), so that a run which sends less
+    /// than the user expects says so.
+    func waiting() throws(SensorError) -> String?
 }
 
 /// What a source returns for one stored record.

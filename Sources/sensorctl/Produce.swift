@@ -39,7 +39,7 @@ struct ProduceCommand {
                 let batch = try current.nextBatch(limit: size)
                 if batch.isEmpty {
                     guard follow else { break }
-                    MonotonicClock.sleep(seconds: command.double("poll-interval")!)
+                    stop.wait(seconds: command.double("poll-interval")!)
                     continue
                 }
                 let counts = try producer.send(batch)
@@ -56,6 +56,9 @@ struct ProduceCommand {
             }
         }
         progress.clear()
+        if !follow, !stop.isRequested, limit.map({ totals.records < $0 }) ?? true, let note = try source?.waiting() {
+            log(note, quiet: quiet)
+        }
         report(totals, elapsed: MonotonicClock.seconds() - started, producer: producer, quiet: quiet)
         if let signal = interrupt.received, !follow { return 128 + signal }
         return ExitCode.success
@@ -74,7 +77,7 @@ struct ProduceCommand {
                 return source
             } catch where follow && error.isRetriable {
                 log("\(error); retrying in \(Int(delay)) s", quiet: quiet)
-                MonotonicClock.sleep(seconds: delay)
+                stop.wait(seconds: delay)
                 delay = min(delay * 2, 30)
             }
         }
@@ -100,21 +103,31 @@ struct ProduceCommand {
     }
 }
 
-/// A stop request from a signal handler, read by the command's loop between batches.
+/// A stop request from a signal handler, read by the command's loop between batches; waits (poll interval,
+/// retry backoff) end early when it arrives, so SIGTERM is answered promptly even during an outage.
 final class StopRequest: @unchecked Sendable {
-    // @unchecked Sendable: `requested` is only accessed under `lock`.
-    private let lock = NSLock()
+    // @unchecked Sendable: `requested` is only accessed under `condition`.
+    private let condition = NSCondition()
     private var requested = false
 
     func request() {
-        lock.lock()
+        condition.lock()
         requested = true
-        lock.unlock()
+        condition.broadcast()
+        condition.unlock()
     }
 
     var isRequested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return requested
+    }
+
+    /// Sleeps up to `seconds`, returning as soon as a stop is requested.
+    func wait(seconds: Double) {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        while !requested && condition.wait(until: deadline) {}
+        condition.unlock()
     }
 }

@@ -52,7 +52,9 @@ extension RDKafkaClient {
     static var transactionAttempts: Int { 5 }
 
     private func transactionError(_ error: OpaquePointer, doing operation: String) -> SensorError {
-        let reason = String(cString: rd_kafka_error_string(error))
+        var reason = String(cString: rd_kafka_error_string(error))
+        // The transactional error alone can hide the cause (e.g. all brokers down): add the last one seen.
+        if let cause = events.lastError, cause != reason { reason += " (last broker error: \(cause))" }
         // Fatal: fenced by a newer producer with the same id, or the cluster lost our producer state.
         if rd_kafka_error_is_fatal(error) == 1 {
             return SensorError(.failure, service: "kafka", endpoint: endpoint, "cannot \(operation) (fatal): \(reason)")

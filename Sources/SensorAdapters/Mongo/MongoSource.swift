@@ -84,6 +84,9 @@ public final class MongoSource: Source {
     }
 
     /// The batch's checkpoint is committed: the next batch gets the next number.
+    /// Nothing waits: every unclaimed document is eligible for the next batch, whenever it was inserted.
+    public func waiting() throws(SensorError) -> String? { nil }
+
     public func committed(_ batch: SourceBatch) throws(SensorError) {
         // An empty batch claimed nothing and carries no checkpoint.
         guard !batch.checkpoint.isEmpty else { return }

@@ -72,6 +72,18 @@ public final class PostgresSource: Source {
         position = try Position(json: batch.checkpoint)
     }
 
+    /// Committed rows beyond the horizon: an older transaction (in any database of the server) still runs.
+    public func waiting() throws(SensorError) -> String? {
+        let rows = try connection.query(
+            """
+            SELECT count(*), pg_snapshot_xmin(pg_current_snapshot())::text FROM sensor_readings r
+            WHERE (r.txid, r.seq) > ($1::xid8, $2::bigint) AND r.txid >= pg_snapshot_xmin(pg_current_snapshot())
+            """, [String(position.txid), String(position.seq)])
+        guard let count = rows.first?[0].flatMap({ Int($0) }), count > 0 else { return nil }
+        return "\(count) committed readings wait until the transactions from xid \(rows[0][1] ?? "?") on finish: "
+            + "a long-running transaction on the server holds them back (they are sent once it ends)"
+    }
+
     /// A row as a reading, or as a dead letter when it is not a valid one (NaN, infinite ts, empty ids).
     private static func record(_ row: [String?]) -> SourceRecord {
         let value: Reading.RawValue = row[3].map { .text($0) } ?? .null
