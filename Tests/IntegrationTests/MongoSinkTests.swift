@@ -98,8 +98,7 @@ struct MongoSinkTests {
 }
 
 /// Reads what the server holds with plain libmongoc calls, independently of the adapter's code.
-/// Owns its `mongoc_client_t` (destroyed in deinit); cursors and documents live within one method call.
-private final class RawMongo {
+extension RawMongo {
     struct Document {
         var reading: Reading
         var idType: bson_type_t
@@ -107,38 +106,6 @@ private final class RawMongo {
         var tsType: bson_type_t
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    private let client: OpaquePointer
-    private let database: String
-    private let collection: OpaquePointer
-
-    init(url: String) throws {
-        mongoc_init()  // a no-op after the first call (libmongoc runs it under pthread_once)
-        var error = bson_error_t()
-        guard let uri = mongoc_uri_new_with_error(url, &error) else { throw Failure(error) }
-        defer { mongoc_uri_destroy(uri) }
-        guard let client = mongoc_client_new_from_uri_with_error(uri, &error) else { throw Failure(error) }
-        _ = mongoc_client_set_error_api(client, MONGOC_ERROR_API_VERSION_2)
-        database = mongoc_uri_get_database(uri).map { String(cString: $0) } ?? "sensorctl"
-        self.client = client
-        collection = mongoc_client_get_collection(client, database, "sensor_readings")
-    }
-
-    deinit {
-        mongoc_collection_destroy(collection)
-        mongoc_client_destroy(client)
-    }
-
-    func dropDatabase() {
-        let handle = mongoc_client_get_database(client, database)
-        defer { mongoc_database_destroy(handle) }
-        _ = mongoc_database_drop(handle, nil)
-    }
-
-    /// All documents of `app`, fetched `batchSize` at a time.
     func documents(app: String, batchSize: Int32) throws -> [Document] {
         let filter = bson_new()
         let options = bson_new()

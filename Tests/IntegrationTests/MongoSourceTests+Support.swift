@@ -8,7 +8,7 @@ extension MongoSourceTests {
     /// A database and a topic of one test's own; the database is dropped when the test lets go of it.
     final class Stack {
         let config: SensorConfig
-        let raw: RawCollection
+        let raw: RawMongo
         private let url: String
 
         init() throws {
@@ -18,7 +18,7 @@ extension MongoSourceTests {
             let query = shared[hostsEnd...].firstIndex(of: "?").map { String(shared[$0...]) } ?? ""
             let database = TestStack.uniqueName("source").replacingOccurrences(of: "-", with: "_")
             url = shared[..<hostsEnd] + "/" + database + query
-            raw = try RawCollection(url: url)
+            raw = try RawMongo(url: url)
             config = try Self.config(url: url, topic: TestStack.uniqueName("t"))
         }
 
@@ -105,77 +105,49 @@ extension MongoSourceTests {
         var hex: String
         init(_ hex: String) { self.hex = hex }
     }
+}
 
-    /// Plain libmongoc access to the test's collection, independent of the adapter's code. Owns its client
-    /// (destroyed in deinit); documents and cursors live within one method call.
-    final class RawCollection {
-        private let client: OpaquePointer
-        private let database: String
-        private let collection: OpaquePointer
+extension RawMongo {
+    func insert(_ fields: [String: Any]) throws {
+        let document = Self.bson(fields)
+        defer { bson_destroy(document) }
+        var error = bson_error_t()
+        try #require(mongoc_collection_insert_one(collection, document, nil, nil, &error), "\(error.text)")
+    }
 
-        init(url: String) throws {
-            mongoc_init()  // a no-op after the first call
-            var error = bson_error_t()
-            let uri = try #require(mongoc_uri_new_with_error(url, &error))
-            defer { mongoc_uri_destroy(uri) }
-            client = try #require(mongoc_client_new_from_uri_with_error(uri, &error))
-            _ = mongoc_client_set_error_api(client, MONGOC_ERROR_API_VERSION_2)
-            database = String(cString: mongoc_uri_get_database(uri))
-            collection = mongoc_client_get_collection(client, database, MongoSink.collectionName)
-        }
+    func count(_ filter: [String: Any]) throws -> Int {
+        let document = Self.bson(filter)
+        defer { bson_destroy(document) }
+        var error = bson_error_t()
+        let count = mongoc_collection_count_documents(collection, document, nil, nil, nil, &error)
+        try #require(count >= 0, "\(error.text)")
+        return Int(count)
+    }
 
-        deinit {
-            mongoc_collection_destroy(collection)
-            mongoc_client_destroy(client)
-        }
-
-        func dropDatabase() {
-            let handle = mongoc_client_get_database(client, database)
-            defer { mongoc_database_destroy(handle) }
-            _ = mongoc_database_drop(handle, nil)
-        }
-
-        func insert(_ fields: [String: Any]) throws {
-            let document = Self.bson(fields)
-            defer { bson_destroy(document) }
-            var error = bson_error_t()
-            try #require(mongoc_collection_insert_one(collection, document, nil, nil, &error), "\(error.text)")
-        }
-
-        func count(_ filter: [String: Any]) throws -> Int {
-            let document = Self.bson(filter)
-            defer { bson_destroy(document) }
-            var error = bson_error_t()
-            let count = mongoc_collection_count_documents(collection, document, nil, nil, nil, &error)
-            try #require(count >= 0, "\(error.text)")
-            return Int(count)
-        }
-
-        private static func bson(_ fields: [String: Any]) -> OpaquePointer {
-            let document = bson_new()!
-            for (key, value) in fields {
-                switch value {
-                case let text as String: bson_append_utf8(document, key, -1, text, -1)
-                case let flag as Bool: bson_append_bool(document, key, -1, flag)
-                case let number as Int32: bson_append_int32(document, key, -1, number)
-                case let number as Int64: bson_append_int64(document, key, -1, number)
-                case let number as Double: bson_append_double(document, key, -1, number)
-                case is NSNull: bson_append_null(document, key, -1)
-                case let date as Date:
-                    bson_append_date_time(document, key, -1, Int64((date.timeIntervalSince1970 * 1000).rounded()))
-                case let id as ObjectID:
-                    var oid = bson_oid_t()
-                    bson_oid_init_from_string(&oid, id.hex)
-                    bson_append_oid(document, key, -1, &oid)
-                case let child as [String: Any]:
-                    let nested = bson(child)
-                    bson_append_document(document, key, -1, nested)
-                    bson_destroy(nested)
-                default: Issue.record("no BSON for \(key): \(value)")
-                }
+    private static func bson(_ fields: [String: Any]) -> OpaquePointer {
+        let document = bson_new()!
+        for (key, value) in fields {
+            switch value {
+            case let text as String: bson_append_utf8(document, key, -1, text, -1)
+            case let flag as Bool: bson_append_bool(document, key, -1, flag)
+            case let number as Int32: bson_append_int32(document, key, -1, number)
+            case let number as Int64: bson_append_int64(document, key, -1, number)
+            case let number as Double: bson_append_double(document, key, -1, number)
+            case is NSNull: bson_append_null(document, key, -1)
+            case let date as Date:
+                bson_append_date_time(document, key, -1, Int64((date.timeIntervalSince1970 * 1000).rounded()))
+            case let id as MongoSourceTests.ObjectID:
+                var oid = bson_oid_t()
+                bson_oid_init_from_string(&oid, id.hex)
+                bson_append_oid(document, key, -1, &oid)
+            case let child as [String: Any]:
+                let nested = bson(child)
+                bson_append_document(document, key, -1, nested)
+                bson_destroy(nested)
+            default: Issue.record("no BSON for \(key): \(value)")
             }
-            return document
         }
+        return document
     }
 }
 
