@@ -20,8 +20,10 @@ psql -X -q "$PG_URL" -c "CREATE TABLE copy_baseline (LIKE sensor_readings INCLUD
 echo "== PostgreSQL, $COUNT readings"
 timing=$(measure "$BIN" generate --sink postgres -n "$COUNT" --postgres-url "$PG_URL" --quiet)
 read -r pg_s pg_rss <<<"$timing"
-psql -X -q "$PG_URL" -c "\\copy sensor_readings TO '$OUT/readings.csv' CSV"
-timing=$(measure psql -X -q "$PG_URL" -c "\\copy copy_baseline FROM '$OUT/readings.csv' CSV")
+# The reading columns only: txid and seq are server defaults on both tables.
+COLUMNS="id, sensor_id, sensor_type, value, ts, app"
+psql -X -q "$PG_URL" -c "\\copy (SELECT $COLUMNS FROM sensor_readings) TO '$OUT/readings.csv' CSV"
+timing=$(measure psql -X -q "$PG_URL" -c "\\copy copy_baseline ($COLUMNS) FROM '$OUT/readings.csv' CSV")
 read -r copy_s _ <<<"$timing"
 echo "sensorctl generate: ${pg_s} s ($(rate "$COUNT" "$pg_s")), peak RSS ${pg_rss} MB"
 echo "psql \\copy:         ${copy_s} s ($(rate "$COUNT" "$copy_s"))"
