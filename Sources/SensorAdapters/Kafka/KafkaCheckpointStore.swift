@@ -28,7 +28,9 @@ enum KafkaCheckpointStore {
         let deadline = MonotonicClock.seconds() + 30
         while finished.count < partitions {
             guard MonotonicClock.seconds() < deadline else { throw reader.unavailable("timed out reading \(name)") }
-            guard let message = rd_kafka_consumer_poll(reader.handle, 200) else { continue }
+            // Short polls: partition-EOF events do not end a longer poll early, and a producer's start-up
+            // waits on this read (200 ms polls cost half a second with 24 partitions).
+            guard let message = rd_kafka_consumer_poll(reader.handle, 20) else { continue }
             defer { rd_kafka_message_destroy(message) }
             switch message.pointee.err {
             case RD_KAFKA_RESP_ERR__PARTITION_EOF:

@@ -12,6 +12,8 @@ public final class PostgresSource: Source {
     public let name = SourceKind.postgres.rawValue
     private let connection: PostgresConnection
     private var position = Position.start
+    /// The query for the batch after the last one handed out, running while the producer commits that one.
+    private var readAhead: ReadAhead?
 
     /// (txid, seq) of the last committed row; stored in Kafka as `{"txid":"…","seq":…}`.
     struct Position: Equatable {
@@ -47,12 +49,35 @@ public final class PostgresSource: Source {
     }
 
     public func resume(from checkpoint: [UInt8]?) throws(SensorError) {
+        _ = try? readAhead?.rows()
+        readAhead = nil
         position = try checkpoint.map(Position.init(json:)) ?? .start
     }
 
     public func nextBatch(limit: Int) throws(SensorError) -> SourceBatch {
+        // The read-ahead started after the previous batch is valid when that batch was committed (the
+        // position moved to its end); after a replay the position did not move, so query afresh.
+        let rows: [[String?]]
+        if let pending = readAhead, pending.from == position, pending.limit == limit {
+            rows = try pending.rows()
+        } else {
+            _ = try? readAhead?.rows()  // the connection is free again once the read-ahead is done
+            rows = try Self.rows(after: position, limit: limit, on: connection)
+        }
+        readAhead = nil
+        guard let last = rows.last, let txid = last[6].flatMap({ UInt64($0) }), let seq = last[7].flatMap({ Int64($0) })
+        else { return SourceBatch(records: [], checkpoint: []) }
+        let end = Position(txid: txid, seq: seq)
+        readAhead = ReadAhead(from: end, limit: limit, connection: connection)
+        return SourceBatch(records: rows.map(Self.record), checkpoint: end.json)
+    }
+
+    /// Up to `limit` rows after `position` and below the horizon, in (txid, seq) order.
+    static func rows(after position: Position, limit: Int, on connection: PostgresConnection) throws(SensorError)
+        -> [[String?]]
+    {
         // Qualified names: ORDER BY txid would otherwise sort by the selected txid::text, not by the xid.
-        let rows = try connection.query(
+        try connection.query(
             """
             SELECT r.id::text, r.sensor_id, r.sensor_type, r.value::text,
                    CASE WHEN isfinite(r.ts) THEN floor(extract(epoch FROM r.ts) * 1000)::bigint END, r.app,
@@ -62,9 +87,6 @@ public final class PostgresSource: Source {
             ORDER BY r.txid, r.seq
             LIMIT $3
             """, [String(position.txid), String(position.seq), String(limit)])
-        guard let last = rows.last, let txid = last[6].flatMap({ UInt64($0) }), let seq = last[7].flatMap({ Int64($0) })
-        else { return SourceBatch(records: [], checkpoint: []) }
-        return SourceBatch(records: rows.map(Self.record), checkpoint: Position(txid: txid, seq: seq).json)
     }
 
     public func committed(_ batch: SourceBatch) throws(SensorError) {
@@ -74,6 +96,8 @@ public final class PostgresSource: Source {
 
     /// Committed rows beyond the horizon: an older transaction (in any database of the server) still runs.
     public func waiting() throws(SensorError) -> String? {
+        _ = try? readAhead?.rows()  // the connection is free again once the read-ahead is done
+        readAhead = nil
         let rows = try connection.query(
             """
             SELECT count(*), pg_snapshot_xmin(pg_current_snapshot())::text FROM sensor_readings r
