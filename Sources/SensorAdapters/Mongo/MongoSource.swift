@@ -83,10 +83,10 @@ public final class MongoSource: Source {
         return SourceBatch(records: records, checkpoint: records.isEmpty ? [] : Self.checkpoint(batch))
     }
 
-    /// The batch's checkpoint is committed: the next batch gets the next number.
     /// Nothing waits: every unclaimed document is eligible for the next batch, whenever it was inserted.
     public func waiting() throws(SensorError) -> String? { nil }
 
+    /// The batch's checkpoint is committed: the next batch gets the next number.
     public func committed(_ batch: SourceBatch) throws(SensorError) {
         // An empty batch claimed nothing and carries no checkpoint.
         guard !batch.checkpoint.isEmpty else { return }
