@@ -29,8 +29,11 @@ setup: build up ## Create tables, collections, directories and the topic on the 
 demo: build up ## Build, start the stack, set it up, generate into every sink, show what landed where
 	devstack/demo.sh $(RELEASE_BIN)
 
+# Tests run one at a time: they share one stack whose stand-ins are single-threaded (MongoDB) or get faults
+# injected by some tests (the Kafka mock's broker outages and latency), which must not leak into others.
 test: debug ## Run every test against the local stack (started if needed, stopped after if we started it)
-	SENSORCTL_BIN=$$($(SWIFT) build --show-bin-path)/sensorctl devstack/with-stack.sh $(SWIFT) test --skip-build
+	SENSORCTL_BIN=$$($(SWIFT) build --show-bin-path)/sensorctl devstack/with-stack.sh \
+		$(SWIFT) test --skip-build --no-parallel
 
 bench: build ## Benchmarks against the local stack (not part of the tests)
 	devstack/with-stack.sh bench/generate.sh $(RELEASE_BIN)

@@ -34,7 +34,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["SensorCore", "SensorAdapters", "CLibPQ", "CMongoC", "CRdKafka", "CCurl"],
             swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["SensorCore", "CLibPQ"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["SensorCore", "CLibPQ", "CMongoC"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

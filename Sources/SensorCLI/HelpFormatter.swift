@@ -13,9 +13,10 @@ public enum HelpFormatter {
         sections.append("USAGE: \(usage(for: spec, path: path))")
         if !spec.subcommands.isEmpty {
             let rows = spec.subcommands.map { ($0.name, $0.abstract) }
-            let command = ([toolName] + path).joined(separator: " ")
+            // `help` is a root command (`sensorctl help job migrate`), as in swift-argument-parser.
+            let command = ([toolName, "help"] + path).joined(separator: " ")
             sections.append(
-                "SUBCOMMANDS:\n" + table(rows) + "\n\n  See '\(command) help <subcommand>' for detailed help.")
+                "SUBCOMMANDS:\n" + table(rows) + "\n\n  See '\(command) <subcommand>' for detailed help.")
         }
         var optionSections: [(String, [OptionSpec])] = [("OPTIONS", spec.options)]
         if spec.usesServices { optionSections.append(("CONNECTION OPTIONS", SharedOptions.connection)) }

@@ -10,7 +10,7 @@ public enum SensorctlCommands {
             + "PostgreSQL, MongoDB, HDFS and Kafka.",
         discussion: "Endpoints come from flags, then SENSORCTL_* environment variables, then --config FILE, then "
             + "config/sensorctl.json, then defaults. Run 'sensorctl config' to see the effective settings.",
-        subcommands: [generate, produce, setup, check, config],
+        subcommands: [generate, produce, job, setup, check, config],
         examples: [
             "sensorctl setup",
             "sensorctl generate --sink postgres -n 4000",
@@ -88,6 +88,51 @@ public enum SensorctlCommands {
             "sensorctl produce --from postgres --from-beginning --max 10000 --json",
         ],
         usesServices: true, hasOutputOptions: true)
+
+    public static let job = CommandSpec(
+        name: "job",
+        abstract: "Run a batch job over the stored readings.",
+        discussion: "Every job records its run (start, end, counts, status) in the job_runs table of PostgreSQL "
+            + "and the job_runs collection of MongoDB.",
+        subcommands: [migrate],
+        examples: [
+            "sensorctl job migrate mongo-to-pg",
+            "sensorctl job migrate pg-to-mongo --verify",
+        ])
+
+    public static let migrate = CommandSpec(
+        name: "migrate",
+        abstract: "Copy sensor_readings from one database to the other, idempotently and resumably.",
+        discussion: "The source is read in id order in batches; each reading is inserted into the target unless "
+            + "its id is already there, so a rerun copies nothing twice. The last id copied is checkpointed in "
+            + "the target after each batch: an interrupted run resumes after it, and a completed pass clears it. "
+            + "Records that are not valid readings are set aside in the target's migration_rejects.",
+        subcommands: [
+            migrateLeaf("mongo-to-pg", from: "MongoDB", to: "PostgreSQL"),
+            migrateLeaf("pg-to-mongo", from: "PostgreSQL", to: "MongoDB"),
+        ],
+        examples: [
+            "sensorctl job migrate mongo-to-pg",
+            "sensorctl job migrate pg-to-mongo --batch-size 10000 --verify --json",
+        ])
+
+    static func migrateLeaf(_ name: String, from source: String, to target: String) -> CommandSpec {
+        CommandSpec(
+            name: name,
+            abstract: "Copy sensor_readings from \(source) to \(target).",
+            discussion: "With --verify the id sets of both sides are compared at the end (streamed in id order); "
+                + "the run exits 65 if any source reading is missing from the target. Extra readings in the "
+                + "target (written by other apps) are reported but are not a failure.",
+            options: [
+                OptionSpec(
+                    "batch-size", value: "n", kind: .positiveInteger, default: "5000",
+                    help: "Readings read and written per batch."),
+                OptionSpec("from-beginning", kind: .flag, help: "Ignore the checkpoint and make a full pass."),
+                OptionSpec("verify", kind: .flag, help: "Compare the id sets at the end; exit 65 if any is missing."),
+            ],
+            examples: ["sensorctl job migrate \(name)", "sensorctl job migrate \(name) --from-beginning --verify"],
+            usesServices: true, hasOutputOptions: true)
+    }
 
     public static let setup = CommandSpec(
         name: "setup",

@@ -13,6 +13,8 @@ enum CommandRunner {
             switch command.path.first {
             case "generate": return try GenerateCommand(command: command, config: config).run()
             case "produce": return try ProduceCommand(command: command, config: config).run()
+            case "job" where command.path.dropFirst().first == "migrate":
+                return try MigrateCommand(command: command, config: config).run()
             case "setup": return SetupCommand(command: command, config: config).run()
             case "check": return CheckCommand(command: command, config: config).run()
             case "config": return ConfigCommand(command: command, config: config).run()

@@ -37,7 +37,8 @@ struct MongoSinkTests {
         // The claim index is the default topic's (`sensor.readings`): MongoSource's field for that topic.
         let objects = [
             "collection sensor_readings", "index sensor_id_ts on sensor_readings", "index ts on sensor_readings",
-            "index sensorctl_batch_sensor_readings on sensor_readings",
+            "index sensorctl_batch_sensor_readings on sensor_readings", "collection job_runs",
+            "collection job_checkpoints", "collection migration_rejects",
         ]
         let first = try probe.setup()
         #expect(first == objects.map { SetupStep($0, .created) })

@@ -132,9 +132,13 @@ final class MongoClient {
     /// Inserts `count` documents as ONE unordered bulk write (the server inserts every valid document even
     /// when others fail, e.g. on a duplicate `_id`). `fill(i, document)` builds document `i` into a document
     /// that is reset and reused for every index: libmongoc copies each one into the bulk's buffer.
+    ///
+    /// `toleratingDuplicates`: duplicate keys (11000) count as already present rather than failing; any other
+    /// write error still fails. Returns how many documents were inserted.
+    @discardableResult
     func insertUnordered(
-        into collectionName: String, count: Int, _ fill: (Int, BSONDocument) -> Void
-    ) throws(SensorError) {
+        into collectionName: String, count: Int, toleratingDuplicates: Bool = false, _ fill: (Int, BSONDocument) -> Void
+    ) throws(SensorError) -> Int {
         try withCollection(collectionName) { collection throws(SensorError) in
             let bulk = mongoc_collection_create_bulk_operation_with_opts(collection, unorderedOptions.pointer)!
             defer { mongoc_bulk_operation_destroy(bulk) }
@@ -146,9 +150,12 @@ final class MongoClient {
                 else { throw self.error(error, doing: "insert into \(collectionName)") }
             }
             var failure: SensorError?
+            var insertedCount = count
             BSONDocument.withReply { reply in
                 guard mongoc_bulk_operation_execute(bulk, reply, &error) == 0 else { return }
-                let inserted = "\(BSONDocument.int64(in: reply, at: "nInserted") ?? 0) of \(count) inserted"
+                insertedCount = Int(BSONDocument.int64(in: reply, at: "nInserted") ?? 0)
+                let inserted = "\(insertedCount) of \(count) inserted"
+                if toleratingDuplicates, Self.onlyDuplicateKeyErrors(in: reply) { return }
                 if let (errors, code, message) = Self.writeErrors(in: reply) {
                     let text = "insert into \(collectionName): \(inserted); \(errors) write error(s), first: "
                     // 11000 is a duplicate key: the data is wrong (exit 65), not the server.
@@ -160,7 +167,14 @@ final class MongoClient {
                 }
             }
             if let failure { throw failure }
+            return insertedCount
         }
+    }
+
+    /// True when the reply has write errors and every one is a duplicate key (11000).
+    private static func onlyDuplicateKeyErrors(in reply: OpaquePointer) -> Bool {
+        guard let (count, _, _) = writeErrors(in: reply) else { return false }
+        return (0..<count).allSatisfy { BSONDocument.int64(in: reply, at: "writeErrors.\($0).code") == 11000 }
     }
 
     /// The number of write errors in a bulk reply and the first one's code and message.

@@ -40,13 +40,8 @@ public struct MongoProbe: ServiceProbe, Sendable {
         let collection = MongoSink.collectionName
         var steps: [SetupStep] = []
 
-        if try client.collectionNames().contains(collection) {
-            steps.append(SetupStep("collection \(collection)", .present))
-        } else {
-            // false only if another process created it between our listing and our create.
-            let created = try client.createCollection(collection)
-            steps.append(SetupStep("collection \(collection)", created ? .created : .present))
-        }
+        let names = Set(try client.collectionNames())
+        steps.append(try ensureCollection(collection, existing: names, client: client))
 
         let existing = Set(try client.indexNames(of: collection))
         let missing = indexes.filter { !existing.contains($0.name) }
@@ -63,6 +58,19 @@ public struct MongoProbe: ServiceProbe, Sendable {
             let outcome: SetupStep.Outcome = existing.contains(index.name) ? .present : .created
             steps.append(SetupStep("index \(index.name) on \(collection)", outcome))
         }
+        // Job bookkeeping (`job migrate`): run records, resumable positions, and records set aside.
+        for bookkeeping in [MongoMigration.runs, MongoMigration.checkpoints, MongoMigration.rejects] {
+            steps.append(try ensureCollection(bookkeeping, existing: names, client: client))
+        }
         return steps
+    }
+
+    private func ensureCollection(
+        _ name: String, existing: Set<String>, client: MongoClient
+    ) throws(SensorError) -> SetupStep {
+        if existing.contains(name) { return SetupStep("collection \(name)", .present) }
+        // false only if another process created it between our listing and our create.
+        let created = try client.createCollection(name)
+        return SetupStep("collection \(name)", created ? .created : .present)
     }
 }

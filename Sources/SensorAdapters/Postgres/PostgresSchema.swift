@@ -36,7 +36,26 @@ enum PostgresSchema {
         Object(
             label: "index sensor_readings_txid_seq", exists: "SELECT to_regclass('sensor_readings_txid_seq') IS NOT NULL",
             ddl: "CREATE INDEX IF NOT EXISTS sensor_readings_txid_seq ON sensor_readings (txid, seq)"),
+        // Job bookkeeping (`job migrate`): run records, resumable positions, and records set aside.
+        table(
+            "job_runs",
+            """
+            id uuid PRIMARY KEY, job text NOT NULL, engine text NOT NULL, started_at timestamptz NOT NULL,
+            finished_at timestamptz, readings_in bigint NOT NULL DEFAULT 0, readings_out bigint NOT NULL DEFAULT 0,
+            rejected bigint NOT NULL DEFAULT 0, status text NOT NULL, error text
+            """),
+        table("job_checkpoints", "job text PRIMARY KEY, position text NOT NULL, updated_at timestamptz NOT NULL"),
+        table(
+            "migration_rejects",
+            "job text NOT NULL, source_key text, record text NOT NULL, reason text NOT NULL, "
+                + "rejected_at timestamptz NOT NULL"),
     ]
+
+    private static func table(_ name: String, _ columns: String) -> Object {
+        Object(
+            label: "table \(name)", exists: "SELECT to_regclass('\(name)') IS NOT NULL",
+            ddl: "CREATE TABLE IF NOT EXISTS \(name) (\(columns))")
+    }
 
     private static func column(_ name: String, _ definition: String) -> Object {
         Object(

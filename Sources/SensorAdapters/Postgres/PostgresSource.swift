@@ -109,7 +109,7 @@ public final class PostgresSource: Source {
     }
 
     /// A row as a reading, or as a dead letter when it is not a valid one (NaN, infinite ts, empty ids).
-    private static func record(_ row: [String?]) -> SourceRecord {
+    static func record(_ row: [String?]) -> SourceRecord {
         let value: Reading.RawValue = row[3].map { .text($0) } ?? .null
         let timestamp = row[4].flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
         let result = Reading.validated(
