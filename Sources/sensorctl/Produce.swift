@@ -26,9 +26,13 @@ struct ProduceCommand {
         let interrupt = InterruptSignal { stop.request() }
         let started = MonotonicClock.seconds()
 
-        let producer = try KafkaTransactionalProducer(config: config, sourceName: kind.rawValue)
-        var checkpoint = try producer.start()
-        if command.has("from-beginning") { checkpoint = nil }
+        // Kafka, like the database, may be down when a follow-mode producer starts: it waits until it answers.
+        let opened = try withRetries(follow: follow, quiet: quiet, stop: stop) { () throws(SensorError) in
+            let producer = try KafkaTransactionalProducer(config: config, sourceName: kind.rawValue)
+            return (producer, try producer.start())
+        }
+        guard let (producer, committed) = opened else { return ExitCode.success }
+        var checkpoint = command.has("from-beginning") ? nil : committed
         var source = try open(kind, resumingFrom: checkpoint, follow: follow, quiet: quiet, stop: stop)
         var totals = Totals()
         var progress = ProgressBar(total: limit ?? 0, quiet: quiet || limit == nil)
@@ -64,17 +68,26 @@ struct ProduceCommand {
         return ExitCode.success
     }
 
-    /// Opens the source and resumes it. One-shot runs fail at once on an outage (exit 69); follow mode
-    /// retries with exponential backoff (1 s … 30 s) until the database answers or a signal arrives.
+    /// Opens the source and resumes it; nil when a stop arrived while waiting for the database.
     private func open(
         _ kind: SourceKind, resumingFrom checkpoint: [UInt8]?, follow: Bool, quiet: Bool, stop: StopRequest
     ) throws(SensorError) -> (any Source)? {
+        try withRetries(follow: follow, quiet: quiet, stop: stop) { () throws(SensorError) in
+            let source = try Adapters.source(kind, config: config)
+            try source.resume(from: checkpoint)
+            return source
+        }
+    }
+
+    /// One-shot runs fail at once on an outage (exit 69); follow mode retries retriable failures with
+    /// exponential backoff (1 s … 30 s) until the service answers, or returns nil when a stop is requested.
+    private func withRetries<Value>(
+        follow: Bool, quiet: Bool, stop: StopRequest, _ attempt: () throws(SensorError) -> Value
+    ) throws(SensorError) -> Value? {
         var delay = 1.0
         while !stop.isRequested {
             do throws(SensorError) {
-                let source = try Adapters.source(kind, config: config)
-                try source.resume(from: checkpoint)
-                return source
+                return try attempt()
             } catch where follow && error.isRetriable {
                 log("\(error); retrying in \(Int(delay)) s", quiet: quiet)
                 stop.wait(seconds: delay)
