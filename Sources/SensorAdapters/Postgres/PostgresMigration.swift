@@ -19,8 +19,7 @@ public final class PostgresMigration: MigrationEndpoint {
         // The primary key's index gives the order; the same row shape as PostgresSource, so the same checks.
         let rows = try connection.query(
             """
-            SELECT r.id::text, r.sensor_id, r.sensor_type, r.value::text,
-                   CASE WHEN isfinite(r.ts) THEN floor(extract(epoch FROM r.ts) * 1000)::bigint END, r.app
+            SELECT \(PostgresSource.readingColumns)
             FROM sensor_readings r
             WHERE $1::uuid IS NULL OR r.id > $1::uuid
             ORDER BY r.id

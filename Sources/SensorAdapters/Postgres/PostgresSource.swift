@@ -79,9 +79,7 @@ public final class PostgresSource: Source {
         // Qualified names: ORDER BY txid would otherwise sort by the selected txid::text, not by the xid.
         try connection.query(
             """
-            SELECT r.id::text, r.sensor_id, r.sensor_type, r.value::text,
-                   CASE WHEN isfinite(r.ts) THEN floor(extract(epoch FROM r.ts) * 1000)::bigint END, r.app,
-                   r.txid::text, r.seq
+            SELECT \(readingColumns), r.txid::text, r.seq
             FROM sensor_readings r
             WHERE (r.txid, r.seq) > ($1::xid8, $2::bigint) AND r.txid < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY r.txid, r.seq
@@ -107,6 +105,13 @@ public final class PostgresSource: Source {
         return "\(count) committed readings wait until the transactions from xid \(rows[0][1] ?? "?") on finish: "
             + "a long-running transaction on the server holds them back (they are sent once it ends)"
     }
+
+    /// The select list whose rows `record(_:)` reads: the reading's columns as text, `ts` as epoch
+    /// milliseconds (NULL when infinite), from `sensor_readings r`. Shared with the migration's reader.
+    static let readingColumns = """
+        r.id::text, r.sensor_id, r.sensor_type, r.value::text,
+        CASE WHEN isfinite(r.ts) THEN floor(extract(epoch FROM r.ts) * 1000)::bigint END, r.app
+        """
 
     /// A row as a reading, or as a dead letter when it is not a valid one (NaN, infinite ts, empty ids).
     static func record(_ row: [String?]) -> SourceRecord {
