@@ -7,7 +7,6 @@ import SensorCore
 /// commit here); all three are idempotent, so a crash between them only makes the rerun redo the batch.
 public final class MongoMigration: MigrationEndpoint {
     static let checkpoints = "job_checkpoints"
-    static let runs = "job_runs"
     static let rejects = "migration_rejects"
 
     public let service = ServiceKind.mongo.rawValue
@@ -100,26 +99,7 @@ public final class MongoMigration: MigrationEndpoint {
     }
 
     public func record(_ run: JobRun) throws(SensorError) {
-        try client.upsert(into: Self.runs, id: run.id) { document in
-            document.append("_id", string: run.id)
-            document.append("job", string: run.job)
-            document.append("engine", string: run.engine)
-            document.append("started_at", dateMilliseconds: run.startedAt.milliseconds)
-            if let finished = run.finishedAt {
-                document.append("finished_at", dateMilliseconds: finished.milliseconds)
-            } else {
-                _ = bson_append_null(document.pointer, "finished_at", -1)
-            }
-            document.append(field: "readings_in", int64: Int64(run.readingsIn))
-            document.append(field: "readings_out", int64: Int64(run.readingsOut))
-            document.append(field: "rejected", int64: Int64(run.rejected))
-            document.append("status", string: run.status)
-            if let error = run.error {
-                document.append("error", string: error)
-            } else {
-                _ = bson_append_null(document.pointer, "error", -1)
-            }
-        }
+        try client.record(run)
     }
 
     /// `{_id: {$gt: position}}`, or `{}` (everything) for nil.

@@ -59,7 +59,7 @@ public struct MongoProbe: ServiceProbe, Sendable {
             steps.append(SetupStep("index \(index.name) on \(collection)", outcome))
         }
         // Job bookkeeping (`job migrate`): run records, resumable positions, and records set aside.
-        for bookkeeping in [MongoMigration.runs, MongoMigration.checkpoints, MongoMigration.rejects] {
+        for bookkeeping in ["job_runs", MongoMigration.checkpoints, MongoMigration.rejects] {
             steps.append(try ensureCollection(bookkeeping, existing: names, client: client))
         }
         return steps

@@ -49,6 +49,63 @@ enum PostgresSchema {
             "migration_rejects",
             "job text NOT NULL, source_key text, record text NOT NULL, reason text NOT NULL, "
                 + "rejected_at timestamptz NOT NULL"),
+        // Metrics jobs (`job metrics`, `job hdfs`): cumulative per-sensor state, time series, summaries, the
+        // source positions committed with them, and records set aside. Columns are documented in the README.
+        table(
+            "sensor_metrics",
+            """
+            sensor_id text PRIMARY KEY, sensor_type text NOT NULL, health text NOT NULL,
+            readings_total bigint NOT NULL, readings_normal bigint NOT NULL, readings_atypical bigint NOT NULL,
+            readings_fault bigint NOT NULL, readings_out_of_range bigint NOT NULL,
+            value_count bigint NOT NULL, value_mean double precision, value_m2 double precision NOT NULL,
+            value_stddev double precision, value_min double precision, value_max double precision,
+            smoothed double precision, smoothing_tau_s double precision NOT NULL,
+            ewma_weighted_sum double precision NOT NULL, ewma_weight_sum double precision NOT NULL,
+            ewma_reference timestamptz, last_value double precision, last_reading_id uuid,
+            first_seen timestamptz, last_seen timestamptz,
+            recent_ms bigint[] NOT NULL, recent_ids uuid[] NOT NULL, recent_classes text[] NOT NULL,
+            activity_seconds bigint[] NOT NULL, activity_counts bigint[] NOT NULL,
+            version bigint NOT NULL, updated_at timestamptz NOT NULL
+            """),
+        table(
+            "metrics_series",
+            """
+            sensor_type text NOT NULL, bucket_ms bigint NOT NULL, bucket_start timestamptz NOT NULL,
+            readings bigint NOT NULL, value_sum double precision NOT NULL, mean double precision NOT NULL,
+            version bigint NOT NULL, updated_at timestamptz NOT NULL,
+            PRIMARY KEY (sensor_type, bucket_ms, bucket_start)
+            """),
+        table(
+            "metrics_summary",
+            """
+            group_key text PRIMARY KEY, sensor_type text, sensors_total integer NOT NULL,
+            sensors_online integer NOT NULL, healthy integer NOT NULL, degraded integer NOT NULL,
+            failed integer NOT NULL, readings_total bigint NOT NULL, readings_normal bigint NOT NULL,
+            readings_atypical bigint NOT NULL, readings_fault bigint NOT NULL, readings_out_of_range bigint NOT NULL,
+            value_count bigint NOT NULL, value_mean double precision, value_m2 double precision NOT NULL,
+            value_stddev double precision, value_min double precision, value_max double precision,
+            readings_per_second double precision NOT NULL, computed_at timestamptz NOT NULL
+            """),
+        table(
+            "job_offsets",
+            """
+            job text NOT NULL, topic text NOT NULL, partition integer NOT NULL, next_offset bigint NOT NULL,
+            updated_at timestamptz NOT NULL, PRIMARY KEY (job, topic, partition)
+            """),
+        table(
+            "hdfs_manifest",
+            """
+            job text NOT NULL, path text NOT NULL, bytes_done bigint NOT NULL, lines_done bigint NOT NULL,
+            length bigint NOT NULL, modification_time timestamptz NOT NULL, readings bigint NOT NULL,
+            rejected bigint NOT NULL, complete boolean NOT NULL, updated_at timestamptz NOT NULL,
+            PRIMARY KEY (job, path)
+            """),
+        table(
+            "job_rejects",
+            """
+            job text NOT NULL, origin text NOT NULL, position bigint NOT NULL, reason text NOT NULL,
+            record text NOT NULL, rejected_at timestamptz NOT NULL, PRIMARY KEY (job, origin, position)
+            """),
     ]
 
     private static func table(_ name: String, _ columns: String) -> Object {

@@ -37,6 +37,22 @@ public enum ReadingClass: UInt8, Sendable, Hashable, CaseIterable {
 
     /// Whether the class counts against a sensor's health (everything except `normal`).
     public var isAbnormal: Bool { self != .normal }
+
+    /// The name stores and reports use: `normal`, `atypical`, `fault`, `out_of_range`.
+    public var name: String {
+        switch self {
+        case .normal: "normal"
+        case .atypical: "atypical"
+        case .fault: "fault"
+        case .outOfRange: "out_of_range"
+        }
+    }
+
+    /// The class of a stored name.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
 }
 
 /// Per-class reading counts. Merging adds the fields, so it is exact, associative and commutative.

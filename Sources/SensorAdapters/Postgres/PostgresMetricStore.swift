@@ -1,0 +1,151 @@
+import SensorCore
+
+/// The PostgreSQL metric store and ledger: the tables every reader uses, and the one transaction per batch
+/// that makes the metrics jobs exactly once (see `PostgresMetricStore+Commit.swift`).
+public final class PostgresMetricStore: MetricLedger {
+    public let service = "postgres"
+    let connection: PostgresConnection
+
+    public init(config: SensorConfig) throws(SensorError) {
+        connection = try PostgresConnection(url: config.postgresURL)
+        // A missing table means `setup` never ran: say so instead of failing on the first batch.
+        let missing = try connection.query(
+            "SELECT to_regclass('sensor_metrics') IS NULL OR to_regclass('job_rejects') IS NULL")
+        if missing.first?.first == "t" {
+            throw SensorError(
+                .config, service: "postgres", endpoint: connection.endpoint,
+                "the metrics tables do not exist; run 'sensorctl setup' first")
+        }
+    }
+
+    // MARK: MetricStore
+
+    public func save(_ output: MetricsOutput) throws(SensorError) {
+        try connection.transaction { () throws(SensorError) in
+            try upsert(sensors: output.sensors, ifNewer: true)
+            try upsert(series: output.series)
+            try insert(rejects: output.rejects)
+            try upsert(files: output.files)
+        }
+    }
+
+    public func saveSummary(_ rows: [SummaryRow]) throws(SensorError) {
+        var records = PostgresJSONRecords()
+        for row in rows { PostgresMetricRows.append(row, to: &records) }
+        let columns = PostgresMetricRows.summaryColumns.split(separator: ",").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)[0]
+        }.joined(separator: ", ")
+        try connection.transaction { () throws(SensorError) in
+            // Replaced whole: a sensor type that no longer exists must not keep its old row.
+            try connection.query("DELETE FROM metrics_summary")
+            try connection.query(
+                """
+                INSERT INTO metrics_summary (\(columns))
+                SELECT \(columns) FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.summaryColumns))
+                """, [records.text])
+        }
+    }
+
+    public func sensors() throws(SensorError) -> [SensorMetricsRow] {
+        try connection.query("SELECT \(PostgresMetricRows.sensorSelect) FROM sensor_metrics ORDER BY sensor_id")
+            .compactMap(PostgresMetricRows.sensorRow)
+    }
+
+    public func summary() throws(SensorError) -> [SummaryRow] {
+        try connection.query(
+            "SELECT \(PostgresMetricRows.summarySelect) FROM metrics_summary ORDER BY sensor_type NULLS FIRST"
+        ).compactMap(PostgresMetricRows.summaryRow)
+    }
+
+    public func series(since: Timestamp?) throws(SensorError) -> [SeriesRow] {
+        try connection.query(
+            """
+            SELECT \(PostgresMetricRows.seriesSelect) FROM metrics_series
+            WHERE $1::bigint IS NULL OR bucket_start >= to_timestamp($1::bigint / 1000.0)
+            ORDER BY sensor_type, bucket_ms, bucket_start
+            """, [since.map { String($0.milliseconds) }]
+        ).compactMap(PostgresMetricRows.seriesRow)
+    }
+
+    public func record(_ run: JobRun) throws(SensorError) {
+        try connection.record(run)
+    }
+
+    // MARK: writes shared by save and commit
+
+    /// Inserts or replaces sensor rows; with `ifNewer`, a stored row is replaced only by a higher version.
+    func upsert(sensors rows: [SensorMetricsRow], ifNewer: Bool) throws(SensorError) {
+        guard !rows.isEmpty else { return }
+        var records = PostgresJSONRecords()
+        for row in rows { PostgresMetricRows.append(row, to: &records) }
+        let names = PostgresMetricRows.sensorColumnNames
+        let list = names.joined(separator: ", ")
+        let assignments = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try connection.query(
+            """
+            INSERT INTO sensor_metrics (\(list))
+            SELECT \(list) FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.sensorColumns))
+            ON CONFLICT (sensor_id) DO UPDATE SET \(assignments)
+            \(ifNewer ? "WHERE sensor_metrics.version < excluded.version" : "")
+            """, [records.text])
+    }
+
+    /// Stores absolute bucket rows, keeping the higher version.
+    private func upsert(series rows: [SeriesRow]) throws(SensorError) {
+        guard !rows.isEmpty else { return }
+        var records = PostgresJSONRecords()
+        for row in rows { PostgresMetricRows.append(row, to: &records) }
+        try connection.query(
+            """
+            INSERT INTO metrics_series (sensor_type, bucket_ms, bucket_start, readings, value_sum, mean, version,
+                                        updated_at)
+            SELECT sensor_type, bucket_ms, bucket_start, readings, value_sum, value_sum / greatest(readings, 1),
+                   version, now()
+            FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.seriesColumns))
+            ON CONFLICT (sensor_type, bucket_ms, bucket_start) DO UPDATE SET readings = excluded.readings,
+                value_sum = excluded.value_sum, mean = excluded.mean, version = excluded.version,
+                updated_at = excluded.updated_at
+            WHERE metrics_series.version < excluded.version
+            """, [records.text])
+    }
+
+    /// Sets rejects aside once: a replayed reject (same job, origin and position) is already there.
+    func insert(rejects: [JobReject]) throws(SensorError) {
+        guard !rejects.isEmpty else { return }
+        var records = PostgresJSONRecords()
+        for reject in rejects { PostgresMetricRows.append(reject, to: &records) }
+        try connection.query(
+            """
+            INSERT INTO job_rejects (job, origin, position, reason, record, rejected_at)
+            SELECT job, origin, position, reason, record, now()
+            FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.rejectColumns))
+            ON CONFLICT (job, origin, position) DO NOTHING
+            """, [records.text])
+    }
+
+    /// Stores manifest rows as they are (a mirror write; the ledger's own writes are guarded in commit).
+    private func upsert(files: [FileProgress]) throws(SensorError) {
+        for file in files {
+            try connection.query(
+                """
+                INSERT INTO hdfs_manifest (job, path, bytes_done, lines_done, length, modification_time, readings,
+                                           rejected, complete, updated_at)
+                VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, to_timestamp($6::bigint / 1000.0), $7::bigint,
+                        $8::bigint, $9::boolean, now())
+                ON CONFLICT (job, path) DO UPDATE SET bytes_done = excluded.bytes_done,
+                    lines_done = excluded.lines_done, length = excluded.length,
+                    modification_time = excluded.modification_time, readings = excluded.readings,
+                    rejected = excluded.rejected, complete = excluded.complete, updated_at = excluded.updated_at
+                WHERE hdfs_manifest.bytes_done <= excluded.bytes_done
+                """, Self.manifestParameters(file))
+        }
+    }
+
+    static func manifestParameters(_ file: FileProgress) -> [String?] {
+        [
+            file.job, file.path, String(file.bytesDone), String(file.linesDone), String(file.length),
+            String(file.modificationTime), String(file.readings), String(file.rejected),
+            file.isComplete ? "true" : "false",
+        ]
+    }
+}
