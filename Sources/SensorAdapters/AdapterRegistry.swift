@@ -30,3 +30,39 @@ public enum Adapters {
         }
     }
 }
+
+extension Adapters {
+    /// The store that commits each metrics batch with its source positions: PostgreSQL.
+    public static func metricLedger(config: SensorConfig) throws(SensorError) -> any MetricLedger {
+        try PostgresMetricStore(config: config)
+    }
+
+    /// The other stores every metrics job also writes: MongoDB.
+    public static func metricMirrors(config: SensorConfig) throws(SensorError) -> [any MetricStore] {
+        [try MongoMetricStore(config: config)]
+    }
+
+    /// One store, for readers (`sensorctl metrics --store`).
+    public static func metricStore(_ kind: SourceKind, config: SensorConfig) throws(SensorError) -> any MetricStore {
+        switch kind {
+        case .postgres: try PostgresMetricStore(config: config)
+        case .mongo: try MongoMetricStore(config: config)
+        }
+    }
+
+    /// The readings topic read by a consumer group, for `job metrics`.
+    public static func kafkaMetricsInput(
+        config: SensorConfig, group: String, job: String, log: @escaping (String) -> Void
+    ) throws(SensorError) -> any MetricsInput {
+        try KafkaMetricsInput(config: config, group: group, job: job, log: log)
+    }
+}
+
+extension Adapters {
+    /// The files under `root` (nil: the configured HDFS root), for `job hdfs`.
+    public static func hdfsMetricsInput(config: SensorConfig, root: String?, job: String) throws(SensorError)
+        -> HDFSMetricsInput
+    {
+        try HDFSMetricsInput(config: config, root: root ?? config.hdfsRoot, job: job)
+    }
+}

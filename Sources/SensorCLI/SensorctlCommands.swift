@@ -10,7 +10,7 @@ public enum SensorctlCommands {
             + "PostgreSQL, MongoDB, HDFS and Kafka.",
         discussion: "Endpoints come from flags, then SENSORCTL_* environment variables, then --config FILE, then "
             + "config/sensorctl.json, then defaults. Run 'sensorctl config' to see the effective settings.",
-        subcommands: [generate, produce, job, setup, check, config],
+        subcommands: [generate, produce, job, metrics, setup, check, config],
         examples: [
             "sensorctl setup",
             "sensorctl generate --sink postgres -n 4000",
@@ -91,14 +91,92 @@ public enum SensorctlCommands {
 
     public static let job = CommandSpec(
         name: "job",
-        abstract: "Run a batch job over the stored readings.",
-        discussion: "Every job records its run (start, end, counts, status) in the job_runs table of PostgreSQL "
-            + "and the job_runs collection of MongoDB.",
-        subcommands: [migrate],
+        abstract: "Run a job over the readings: streaming metrics, HDFS metrics, migrations.",
+        discussion: "Every job writes its outputs to both PostgreSQL and MongoDB and records its run (start, end, "
+            + "counts, status) in the job_runs table and collection.",
+        subcommands: [jobMetrics, jobHDFS, migrate],
         examples: [
+            "sensorctl job metrics --until-idle",
+            "sensorctl job hdfs",
             "sensorctl job migrate mongo-to-pg",
             "sensorctl job migrate pg-to-mongo --verify",
         ])
+
+    /// The options every metrics job shares: how the metrics are computed and how batches are cut.
+    static let metricsOptions: [OptionSpec] = [
+        OptionSpec(
+            "smoothing-tau", value: "seconds", kind: .positiveNumber, default: "60",
+            help: "Time constant of the smoothed value (a time-decayed moving average)."),
+        OptionSpec(
+            "online-ttl", value: "seconds", kind: .positiveNumber, default: "30",
+            help: "A sensor is online when its last reading is at most this old."),
+        OptionSpec(
+            "bucket", value: "seconds", kind: .positiveNumber, default: "10",
+            help: "Width of the time-series buckets (mean per sensor type over time)."),
+        OptionSpec(
+            "batch-records", value: "n", kind: .positiveInteger, default: "50000",
+            help: "Most records per micro-batch (one PostgreSQL transaction)."),
+    ]
+
+    public static let jobMetrics = CommandSpec(
+        name: "metrics",
+        abstract: "Keep real-time sensor metrics from the Kafka topic, exactly once, in PostgreSQL and MongoDB.",
+        discussion: "Reads the readings topic as a member of a consumer group (read_committed) in micro-batches. "
+            + "Each batch's metric changes and the partitions' next offsets are committed in one PostgreSQL "
+            + "transaction, and the job resumes from the offsets stored there, so a crash or a restart never "
+            + "counts a reading twice or skips one; MongoDB then receives the same rows as versioned upserts. "
+            + "Members of one group split the partitions. Messages that are not valid readings are counted and "
+            + "kept in job_rejects. By default it follows the topic until SIGINT/SIGTERM (then it finishes the "
+            + "batch, commits and exits 0), waiting out outages; --until-idle stops once caught up.",
+        options: [
+            OptionSpec(
+                "group", value: "name", kind: .text, default: "sensorctl-metrics",
+                help: "Consumer group; the job's offsets are stored under metrics/<name>."),
+            OptionSpec("follow", short: "f", kind: .flag, help: "Keep reading until SIGINT/SIGTERM. (default)"),
+            OptionSpec("until-idle", kind: .flag, help: "Stop once every assigned partition is read to its end."),
+            OptionSpec(
+                "batch-interval", value: "seconds", kind: .positiveNumber, default: "1",
+                help: "Longest wait for a micro-batch to fill."),
+        ] + metricsOptions,
+        examples: [
+            "sensorctl job metrics",
+            "sensorctl job metrics --until-idle --json",
+            "sensorctl job metrics --group fleet-a --smoothing-tau 30",
+        ],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let jobHDFS = CommandSpec(
+        name: "hdfs",
+        abstract: "Fold every CSV and JSON file under the HDFS root into the same metrics.",
+        discussion: "Lists the root recursively through WebHDFS and reads each .csv and .json file (JSON Lines) "
+            + "in chunks; names starting with . or _ are skipped (Hadoop's hidden files). A manifest of what was "
+            + "read (path, bytes, lines, length, modification time) is committed with the metrics in one "
+            + "PostgreSQL transaction, so a rerun skips finished files, reads only new files and the appended "
+            + "tails of grown ones, and an interrupted run resumes mid-file. Malformed lines, empty files and "
+            + "header-only files are reported with file and line and kept in job_rejects.",
+        options: [
+            OptionSpec("root", value: "path", kind: .text, help: "Directory to read. (default: the configured HDFS root)")
+        ] + metricsOptions,
+        examples: ["sensorctl job hdfs", "sensorctl job hdfs --root /user/sensor_corp/2026 --json"],
+        usesServices: true, hasOutputOptions: true)
+
+    public static let metrics = CommandSpec(
+        name: "metrics",
+        abstract: "Print the current sensor metrics, read from PostgreSQL or MongoDB.",
+        discussion: "Shows the summary (overall and per sensor type) and one line per sensor: health, online, "
+            + "readings, smoothed value, mean ± standard deviation, min/max, fault and atypical shares, last "
+            + "seen. Online is judged now against --online-ttl.",
+        options: [
+            OptionSpec(
+                "store", value: "store", kind: .choice(SourceKind.allCases.map(\.rawValue)), default: "postgres",
+                help: "Where to read: postgres or mongo."),
+            OptionSpec(
+                "online-ttl", value: "seconds", kind: .positiveNumber, default: "30",
+                help: "A sensor is online when its last reading is at most this old."),
+            OptionSpec("type", value: "sensor-type", kind: .text, help: "Only sensors of this type."),
+        ],
+        examples: ["sensorctl metrics", "sensorctl metrics --store mongo --json", "sensorctl metrics --type humidity"],
+        usesServices: true, hasOutputOptions: true)
 
     public static let migrate = CommandSpec(
         name: "migrate",

@@ -15,6 +15,8 @@ enum CommandRunner {
             case "produce": return try ProduceCommand(command: command, config: config).run()
             case "job" where command.path.dropFirst().first == "migrate":
                 return try MigrateCommand(command: command, config: config).run()
+            case "job": return try MetricsJobCommand(command: command, config: config).run()
+            case "metrics": return try MetricsCommand(command: command, config: config).run()
             case "setup": return SetupCommand(command: command, config: config).run()
             case "check": return CheckCommand(command: command, config: config).run()
             case "config": return ConfigCommand(command: command, config: config).run()

@@ -38,7 +38,9 @@ struct MongoSinkTests {
         let objects = [
             "collection sensor_readings", "index sensor_id_ts on sensor_readings", "index ts on sensor_readings",
             "index sensorctl_batch_sensor_readings on sensor_readings", "collection job_runs",
-            "collection job_checkpoints", "collection migration_rejects",
+            "collection job_checkpoints", "collection migration_rejects", "collection sensor_metrics",
+            "collection metrics_series", "index sensor_type_bucket_start on metrics_series",
+            "collection metrics_summary", "collection job_rejects", "collection hdfs_manifest",
         ]
         let first = try probe.setup()
         #expect(first == objects.map { SetupStep($0, .created) })

@@ -51,6 +51,21 @@ extension WebHDFSClient {
         return response.body
     }
 
+    /// At most `length` bytes of `path` from byte `offset` (fewer at the end of the file), so that a reader's
+    /// memory is bounded by `length` whatever the file's size; nil when the file no longer exists.
+    func open(_ path: String, offset: Int64, length: Int64) throws(SensorError) -> [UInt8]? {
+        let parameters = [("offset", String(offset)), ("length", String(length))]
+        let response = try send(
+            .get, url(path, op: "OPEN", parameters), followRedirects: true, isTransfer: true,
+            describing: "OPEN \(path)")
+        if response.status == 404, Self.remoteException(in: response.body)?.exception == "FileNotFoundException" {
+            return nil
+        }
+        guard response.status == 200 else { throw remoteError(response, operation: "OPEN", path: path, expected: 200) }
+        // A server ignoring `length` must not make the caller take bytes it did not ask for.
+        return response.body.count > length ? Array(response.body.prefix(Int(length))) : response.body
+    }
+
     /// The status of `path`, or nil when it does not exist (404 `FileNotFoundException`).
     func fileStatus(_ path: String) throws(SensorError) -> FileStatus? {
         let response = try send(.get, url(path, op: "GETFILESTATUS"), describing: "GETFILESTATUS \(path)")

@@ -8,12 +8,22 @@ enum KafkaSettings {
         case transactionalProducer(id: String)
         /// A consumer that sees only committed transactions.
         case committedReader
+        /// A member of a consumer group that sees only committed transactions and keeps its offsets elsewhere
+        /// (the metrics jobs store them in PostgreSQL with the metrics they produced).
+        case groupMember(group: String)
         case admin
+
+        var isConsumer: Bool {
+            switch self {
+            case .committedReader, .groupMember: true
+            case .producer, .transactionalProducer, .admin: false
+            }
+        }
 
         var isProducer: Bool {
             switch self {
             case .producer, .transactionalProducer: true
-            case .committedReader, .admin: false
+            case .committedReader, .groupMember, .admin: false
             }
         }
     }
@@ -46,6 +56,16 @@ enum KafkaSettings {
                 ("isolation.level", "read_committed"), ("enable.partition.eof", "true"),
                 // It reads to the end once: answers for empty partitions should not wait for data.
                 ("fetch.wait.max.ms", "10"),
+            ]
+        case .groupMember(let group):
+            properties += [
+                ("group.id", group), ("isolation.level", "read_committed"), ("enable.partition.eof", "true"),
+                // Offsets live in PostgreSQL; the group's committed offsets are only written for lag tools.
+                ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
+                // A partition with no stored offset is read from its first retained message.
+                ("auto.offset.reset", "earliest"),
+                // A killed member's partitions move to the others within ~10 s instead of librdkafka's 45 s.
+                ("session.timeout.ms", "10000"), ("heartbeat.interval.ms", "3000"),
             ]
         case .producer, .admin:
             break

@@ -33,8 +33,9 @@ final class RDKafkaClient {
         rd_kafka_conf_set_error_cb(conf, recordError)
         rd_kafka_conf_set_log_cb(conf, quietLog)
         if role.isProducer { rd_kafka_conf_set_dr_msg_cb(conf, recordDelivery) }
+        if case .groupMember = role { rd_kafka_conf_set_rebalance_cb(conf, forwardRebalance) }
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(events).toOpaque())
-        let type = role == .committedReader ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
+        let type = role.isConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
         guard let client = rd_kafka_new(type, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
             throw SensorError(.config, service: "kafka", endpoint: endpoint, Self.text(errorText))
@@ -125,6 +126,9 @@ final class RDKafkaEvents {
     fileprivate(set) var delivered = 0
     fileprivate(set) var failed = 0
     fileprivate(set) var firstDeliveryError: String?
+    /// Handles a consumer-group rebalance (`RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS` or `__REVOKE_PARTITIONS`);
+    /// it must call `rd_kafka_assign` itself. Set by the group member's owner before the first poll.
+    var rebalance: ((rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
 
     fileprivate static func from(_ opaque: UnsafeMutableRawPointer?) -> RDKafkaEvents? {
         opaque.map { Unmanaged<RDKafkaEvents>.fromOpaque($0).takeUnretainedValue() }
@@ -146,6 +150,19 @@ private func recordDelivery(
     } else {
         events.failed += 1
         if events.firstDeliveryError == nil { events.firstDeliveryError = RDKafkaClient.describe(message.pointee.err) }
+    }
+}
+
+private func forwardRebalance(
+    _ handle: OpaquePointer?, _ code: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let partitions else { return }
+    if let rebalance = RDKafkaEvents.from(opaque)?.rebalance {
+        rebalance(code, partitions)
+    } else {
+        // Nobody to ask for positions: take librdkafka's default behaviour.
+        _ = rd_kafka_assign(handle, code == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? partitions : nil)
     }
 }
 

@@ -1,6 +1,7 @@
 import SensorCore
 
-/// MongoDB's health check and setup: the collection `sensor_readings` and its indexes.
+/// MongoDB's health check and setup: the collection `sensor_readings` and its indexes, the job bookkeeping
+/// collections, and the metric store's collections (`MongoMetricStore`) with the series index.
 ///
 /// Each call opens its own short-lived client, so the probe is a plain value that holds only configuration.
 public struct MongoProbe: ServiceProbe, Sendable {
@@ -43,6 +44,31 @@ public struct MongoProbe: ServiceProbe, Sendable {
         let names = Set(try client.collectionNames())
         steps.append(try ensureCollection(collection, existing: names, client: client))
 
+        steps += try ensureIndexes(indexes, on: collection, client: client)
+        // Job bookkeeping (`job migrate`): run records, resumable positions, and records set aside.
+        for bookkeeping in ["job_runs", MongoMigration.checkpoints, MongoMigration.rejects] {
+            steps.append(try ensureCollection(bookkeeping, existing: names, client: client))
+        }
+        // Metrics jobs: the metric store's collections; the dashboard reads a type's series by time.
+        for metrics in [
+            MongoMetricDocuments.sensors, MongoMetricDocuments.series, MongoMetricDocuments.summary,
+            MongoMetricDocuments.rejects, MongoMetricDocuments.manifest,
+        ] {
+            steps.append(try ensureCollection(metrics, existing: names, client: client))
+            if metrics == MongoMetricDocuments.series {
+                steps += try ensureIndexes(Self.seriesIndexes, on: metrics, client: client)
+            }
+        }
+        return steps
+    }
+
+    /// The index on `metrics_series`: one type's buckets in time order.
+    static let seriesIndexes = [(name: "sensor_type_bucket_start", fields: ["sensor_type", "bucket_start"])]
+
+    /// Creates the missing `indexes` of `collection` with one `createIndexes` command.
+    private func ensureIndexes(
+        _ indexes: [(name: String, fields: [String])], on collection: String, client: MongoClient
+    ) throws(SensorError) -> [SetupStep] {
         let existing = Set(try client.indexNames(of: collection))
         let missing = indexes.filter { !existing.contains($0.name) }
         if !missing.isEmpty {
@@ -54,15 +80,9 @@ public struct MongoProbe: ServiceProbe, Sendable {
             }
             try client.run(command, doing: "createIndexes on \(collection)")
         }
-        for index in indexes {
-            let outcome: SetupStep.Outcome = existing.contains(index.name) ? .present : .created
-            steps.append(SetupStep("index \(index.name) on \(collection)", outcome))
+        return indexes.map { index in
+            SetupStep("index \(index.name) on \(collection)", existing.contains(index.name) ? .present : .created)
         }
-        // Job bookkeeping (`job migrate`): run records, resumable positions, and records set aside.
-        for bookkeeping in ["job_runs", MongoMigration.checkpoints, MongoMigration.rejects] {
-            steps.append(try ensureCollection(bookkeeping, existing: names, client: client))
-        }
-        return steps
     }
 
     private func ensureCollection(

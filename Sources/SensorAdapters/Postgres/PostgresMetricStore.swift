@@ -32,17 +32,25 @@ public final class PostgresMetricStore: MetricLedger {
     public func saveSummary(_ rows: [SummaryRow]) throws(SensorError) {
         var records = PostgresJSONRecords()
         for row in rows { PostgresMetricRows.append(row, to: &records) }
-        let columns = PostgresMetricRows.summaryColumns.split(separator: ",").map {
-            $0.split(separator: " ", omittingEmptySubsequences: true)[0]
-        }.joined(separator: ", ")
+        let names = PostgresMetricRows.summaryColumns.split(separator: ",").map {
+            String($0.split(separator: " ", omittingEmptySubsequences: true)[0])
+        }
+        let list = names.joined(separator: ", ")
+        let assignments = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        // Upserted, not deleted and reinserted: members of one group write summaries concurrently, and a
+        // summary computed earlier never replaces a later one.
         try connection.transaction { () throws(SensorError) in
-            // Replaced whole: a sensor type that no longer exists must not keep its old row.
-            try connection.query("DELETE FROM metrics_summary")
             try connection.query(
                 """
-                INSERT INTO metrics_summary (\(columns))
-                SELECT \(columns) FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.summaryColumns))
+                INSERT INTO metrics_summary (\(list))
+                SELECT \(list) FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.summaryColumns))
+                ON CONFLICT (group_key) DO UPDATE SET \(assignments)
+                WHERE metrics_summary.computed_at <= excluded.computed_at
                 """, [records.text])
+            // A sensor type that no longer exists must not keep its old row.
+            try connection.query(
+                "DELETE FROM metrics_summary WHERE group_key <> ALL (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))",
+                [postgresJSONArray(rows.map(\.key))])
         }
     }
 
