@@ -5,9 +5,10 @@ set -euo pipefail
 # shellcheck source=devstack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# gcc + libc6-dev build the Kafka mock host; util-linux (flock, setsid, runuser) is essential.
+# gcc + libc6-dev build the Kafka mock host; util-linux (flock, setsid, runuser) is essential;
+# chromium is the headless browser of the dashboard's tests.
 packages=(libpq-dev libmongoc-dev libbson-dev librdkafka-dev libcurl4-openssl-dev postgresql
-    kafkacat pkg-config curl procps python3 gcc libc6-dev)
+    kafkacat pkg-config curl procps python3 gcc libc6-dev chromium)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -26,3 +27,6 @@ fi
 
 ensure_mongo_venv
 echo "deps: mongo venv ready at $MONGO_VENV"
+
+DASHBOARD_PYTHON=${DASHBOARD_PYTHON:-$MONGO_PYTHON} "$CHECKOUT/dashboard/venv.sh"
+echo "deps: dashboard venv ready at $STATE/venv-dashboard"
