@@ -8,7 +8,7 @@ DASHBOARD_TESTS := $(DASHBOARD_PY) -m pytest dashboard/tests -c dashboard/pytest
 .PHONY: help build debug deps up down setup demo test bench clean dashboard dashboard-test
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 build: ## Build the release binary .build/release/sensorctl (warnings are errors)
 	$(SWIFT) build -c release
@@ -50,6 +50,7 @@ dashboard-test: debug ## The dashboard's tests (AppTest, headless Chromium) agai
 bench: build ## Benchmarks against the local stack (not part of the tests)
 	devstack/with-stack.sh bench/generate.sh $(RELEASE_BIN)
 	devstack/with-stack.sh bench/produce.sh $(RELEASE_BIN)
+	devstack/with-stack.sh bench/jobs.sh $(RELEASE_BIN)
 
 clean: ## Remove build products (the stack's data under .devstack/ stays)
 	rm -rf .build

@@ -19,11 +19,19 @@ public struct ReadingID: Hashable, Sendable, CustomStringConvertible, Comparable
 
     /// Parses the canonical 8-4-4-4-12 hexadecimal form (either case).
     public init?(_ text: some StringProtocol) {
+        self.init(utf8: text.utf8)
+    }
+
+    /// The same, from UTF-8 bytes (a message payload), without building a String.
+    public init?(utf8 bytes: some Collection<UInt8>) {
+        guard bytes.count == 36 else { return nil }
         var value: (UInt64, UInt64) = (0, 0)
         var nibbles = 0
-        for (offset, byte) in text.utf8.enumerated() {
-            if byte == UInt8(ascii: "-") {
-                guard [8, 13, 18, 23].contains(offset) else { return nil }
+        var offset = 0
+        for byte in bytes {
+            defer { offset += 1 }
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
             guard let nibble = Hex.value(of: byte) else { return nil }
@@ -34,7 +42,6 @@ public struct ReadingID: Hashable, Sendable, CustomStringConvertible, Comparable
             }
             nibbles += 1
         }
-        guard nibbles == 32, text.utf8.count == 36 else { return nil }
         self.init(high: value.0, low: value.1)
     }
 

@@ -63,7 +63,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses RFC 3339 (`T` or space separator, optional fraction, `Z` or `±hh[:mm]` offset), as written by
     /// sensorctl, PostgreSQL's text output and most JSON producers. Fractions beyond milliseconds are truncated.
     public init?(rfc3339 text: some StringProtocol) {
-        var scanner = DigitScanner(Array(text.utf8))
+        self.init(rfc3339UTF8: text.utf8)
+    }
+
+    /// The same, from UTF-8 bytes (a message payload), without building a String.
+    public init?(rfc3339UTF8 bytes: some Collection<UInt8>) {
+        var scanner = DigitScanner(Array(bytes))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
             let month = scanner.number(digits: 2), scanner.skip("-"),
             let day = scanner.number(digits: 2), scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),

@@ -28,6 +28,12 @@ final class MetricsJobRunner {
         var batches = 0
         /// Batches refused because another member moved a position first (then read again).
         var conflicts = 0
+        /// Seconds from the start until the first batch was read (connecting, a consumer group's join, the
+        /// first batch itself), and how many readings that first batch held.
+        var startupSeconds: Double?
+        var startupReadings: Int64 = 0
+        /// Seconds spent at the end waiting for the other stores to receive the last rows.
+        var mirrorWaitSeconds = 0.0
     }
 
     private let settings: Settings
@@ -35,10 +41,11 @@ final class MetricsJobRunner {
     private let stop: StopRequest
     private let log: (String) -> Void
     private var ledger: (any MetricLedger)!
-    private var mirrors: [any MetricStore] = []
+    private var mirrors: [MetricsMirror] = []
     private(set) var totals = Totals()
     private var lastSummary = -Double.infinity
     private var lastProgress = MonotonicClock.seconds()
+    private let started = MonotonicClock.seconds()
 
     init(settings: Settings, config: SensorConfig, stop: StopRequest, log: @escaping (String) -> Void) {
         self.settings = settings
@@ -69,6 +76,10 @@ final class MetricsJobRunner {
         while !stop.isRequested {
             do throws(SensorError) {
                 let batch = try input.next(limit: settings.batchRecords, maxWait: .milliseconds(Int64(settings.batchIntervalSeconds * 1000)))
+                if totals.startupSeconds == nil && !batch.isEmpty {
+                    totals.startupSeconds = MonotonicClock.seconds() - started
+                    totals.startupReadings = Int64(batch.readings.count)
+                }
                 if batch.isEmpty {
                     if !settings.follow && input.isCaughtUp { break }
                 } else {
@@ -100,7 +111,10 @@ final class MetricsJobRunner {
             for reject in batch.rejects.prefix(20) {
                 log("rejected \(reject.origin) at \(reject.position): \(reject.reason)")
             }
-            for mirror in mirrors { try mirror.save(output) }
+            for mirror in mirrors {
+                if let failure = mirror.failure { throw failure }
+                mirror.enqueue(output)
+            }
         case .conflict(let origin):
             totals.conflicts += 1
             log("\(origin) was moved on by another member of the job; reading again from the stored positions")
@@ -111,11 +125,23 @@ final class MetricsJobRunner {
     /// Connects (or reconnects) every store and brings the others up to the ledger: after a crash between a
     /// ledger commit and the other writes, or an outage of one store, they may lack the latest rows.
     private func connect() throws(SensorError) {
+        for mirror in mirrors { _ = try? mirror.flush() }  // stop the writers of a failed connection
+        mirrors = []
         ledger = try Adapters.metricLedger(config: config)
-        mirrors = try Adapters.metricMirrors(config: config)
-        guard !mirrors.isEmpty else { return }
+        let stores = try Adapters.metricMirrors(config: config)
+        guard !stores.isEmpty else { return }
         let everything = try ledger.everything()
-        for mirror in mirrors { try mirror.save(everything) }
+        for store in stores {
+            let missing = try store.storedVersions().missing(from: everything)
+            if !missing.isEmpty {
+                log(
+                    "copying to \(store.service) the rows it lacks: \(missing.sensors.count) sensors, "
+                        + "\(missing.series.count) series buckets, \(missing.rejects.count) rejects, "
+                        + "\(missing.files.count) manifest rows")
+                try store.save(missing)
+            }
+        }
+        mirrors = stores.map(MetricsMirror.init(store:))
     }
 
     private func storedPositions() throws(SensorError) -> [String: SourcePosition] {
@@ -134,7 +160,7 @@ final class MetricsJobRunner {
             series: TypeSeries(bucketMilliseconds: settings.bucketMilliseconds))
         let rows = SummaryRow.rows(of: state.summary(now: .now(), rules: settings.rules))
         try ledger.saveSummary(rows)
-        for mirror in mirrors { try mirror.saveSummary(rows) }
+        for mirror in mirrors { mirror.enqueue(summary: rows) }
     }
 
     private func reportProgress() {
@@ -145,7 +171,16 @@ final class MetricsJobRunner {
 
     private func finish(_ run: inout JobRun, input: any MetricsInput, error: SensorError?) throws(SensorError) -> JobRun {
         input.close()
-        if error == nil { try refreshSummary(force: true) }
+        var error = error
+        if error == nil {
+            do throws(SensorError) { try refreshSummary(force: true) } catch let failure { error = failure }
+        }
+        // Always wait for the writers: after this, nothing but this thread uses the stores.
+        let flushStarted = MonotonicClock.seconds()
+        for mirror in mirrors {
+            do throws(SensorError) { try mirror.flush() } catch let failure { error = error ?? failure }
+        }
+        totals.mirrorWaitSeconds = MonotonicClock.seconds() - flushStarted
         run.finishedAt = .now()
         run.readingsIn = Int(totals.readings + totals.rejected)
         run.readingsOut = Int(totals.readings)
@@ -153,10 +188,12 @@ final class MetricsJobRunner {
         run.status = error == nil ? "succeeded" : "failed"
         run.error = error?.description
         try record(run)
+        if let error { throw error }
         return run
     }
 
-    /// Records the run in every store; a store that fails here must not hide the run's own outcome.
+    /// Records the run in every store (the mirrors' writers are idle: before the first batch, after `flush`);
+    /// a store that fails here must not hide the run's own outcome.
     private func record(_ run: JobRun) throws(SensorError) {
         try ledger.record(run)
         for mirror in mirrors {

@@ -7,7 +7,7 @@ import Testing
 final class MetricsJobFixture {
     let stores: MigrateFixture
     let topic: String
-    private let configFile: URL
+    let configFile: URL
 
     init(_ label: String, topic: String? = nil) throws {
         stores = try MigrateFixture("met_\(label)")
@@ -57,14 +57,24 @@ final class MetricsJobFixture {
     /// The same figures computed independently by SQL over `sensor_readings` (the readings generated into
     /// PostgreSQL next to Kafka), with the EWMA as Σ w·x / Σ w, w = exp(−(t_latest − t)/τ).
     func expectedSensors(tauSeconds: Double = 60) throws -> [String: SensorFigures] {
+        try expectedSensors(over: "SELECT * FROM sensor_readings", tauSeconds: tauSeconds)
+    }
+
+    /// The same computation over any relation with the columns of `sensor_readings` (e.g. the
+    /// readings twice, when each is in two files) instead of the table itself.
+    func expectedSensors(over relation: String, tauSeconds: Double = 60) throws -> [String:
+        SensorFigures]
+    {
         let valid = "value IS NOT NULL AND value <> -1"
         let rows = try stores.postgres.session().query(
             """
-            WITH smoothed AS (
-                SELECT sensor_id, sum(value * exp(-(latest - t) / $1::float8)) / sum(exp(-(latest - t) / $1::float8)) AS s
+            WITH readings AS (\(relation)),
+            smoothed AS (
+                SELECT sensor_id,
+                       sum(value * exp(-(latest - t) / $1::float8)) / sum(exp(-(latest - t) / $1::float8)) AS s
                 FROM (SELECT sensor_id, value, extract(epoch FROM ts)::float8 AS t,
                              max(extract(epoch FROM ts)::float8) OVER (PARTITION BY sensor_id) AS latest
-                      FROM sensor_readings WHERE \(valid)) v
+                      FROM readings WHERE \(valid)) v
                 GROUP BY sensor_id)
             SELECT r.sensor_id, min(sensor_type), '', count(*), count(*) FILTER (WHERE value BETWEEN 80 AND 100),
                    count(*) FILTER (WHERE value BETWEEN 20 AND 45), count(*) FILTER (WHERE NOT (\(valid))),
@@ -73,7 +83,7 @@ final class MetricsJobFixture {
                    stddev_samp(value) FILTER (WHERE \(valid)), min(value) FILTER (WHERE \(valid)),
                    max(value) FILTER (WHERE \(valid)), min(smoothed.s),
                    (extract(epoch FROM min(ts)) * 1000)::bigint, (extract(epoch FROM max(ts)) * 1000)::bigint
-            FROM sensor_readings r LEFT JOIN smoothed USING (sensor_id)
+            FROM readings r LEFT JOIN smoothed USING (sensor_id)
             GROUP BY r.sensor_id
             """, [String(tauSeconds)])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] ?? "", SensorFigures($0)) })

@@ -24,6 +24,7 @@ DASHBOARD = Path(__file__).resolve().parents[1]
 REPO = DASHBOARD.parent
 OUTPUT = REPO / "test-output" / "dashboard"
 sys.path.insert(0, str(DASHBOARD))
+sys.path.insert(0, str(REPO / "devstack"))  # tcp_proxy: the switchable forwarder the Swift tests use too
 
 HINT = "run the tests with `make test` or `make dashboard-test` (or source .devstack/env)"
 

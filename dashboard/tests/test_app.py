@@ -198,7 +198,7 @@ def test_mongo_unreachable_names_the_endpoint(monkeypatch):
 
 def test_recovers_when_the_database_comes_back(monkeypatch, seeded):
     """Down, then the same endpoint answers again: the next refresh shows the metrics, with no restart."""
-    from proxy import TcpProxy
+    from tcp_proxy import TcpProxy
     from urllib.parse import urlsplit
 
     target = urlsplit(seeded.postgres_url)

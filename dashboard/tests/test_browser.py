@@ -15,7 +15,7 @@ import pytest
 
 from cdp import Browser
 from conftest import DASHBOARD, OUTPUT, closed_port
-from proxy import TcpProxy
+from tcp_proxy import TcpProxy
 
 
 class DashboardServer:

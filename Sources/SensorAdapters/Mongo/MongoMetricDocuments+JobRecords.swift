@@ -19,7 +19,7 @@ extension MongoMetricDocuments {
 
     /// `<job>|<path>`.
     static func manifestID(_ file: FileProgress) -> String {
-        "\(file.job)|\(file.path)"
+        file.key
     }
 
     static func encode(_ file: FileProgress, updatedAt: Timestamp, into document: BSONDocument) {

@@ -5,7 +5,7 @@ extension MongoMetricDocuments {
     // MARK: metrics_series, `_id` = "<sensor_type>|<bucket_ms>|<bucket_start ms>"
 
     static func seriesID(_ row: SeriesRow) -> String {
-        "\(row.sensorType)|\(row.bucketMilliseconds)|\(row.bucketStart.milliseconds)"
+        row.key
     }
 
     static func encode(_ row: SeriesRow, updatedAt: Timestamp, into document: BSONDocument) {

@@ -50,7 +50,9 @@ public final class MongoMetricStore: MetricStore {
     /// empty summary in between (the deletes come last), only, briefly, an extra group's old row.
     public func saveSummary(_ rows: [SummaryRow]) throws(SensorError) {
         try client.replaceWhere(in: MongoMetricDocuments.summary, count: rows.count) { index, filter, document in
+            // A summary computed earlier (another member's) never replaces a later one.
             filter.append("_id", string: rows[index].key)
+            filter.append(field: "computed_at") { $0.append("$lte", dateMilliseconds: rows[index].computedAt.milliseconds) }
             MongoMetricDocuments.encode(rows[index], into: document)
         }
         let stale = BSONDocument()
@@ -91,6 +93,27 @@ public final class MongoMetricStore: MetricStore {
         return try read(
             MongoMetricDocuments.series, filter: filter, sortedBy: ["sensor_type", "bucket_ms", "bucket_start"],
             decode: MongoMetricDocuments.seriesRow)
+    }
+
+    public func storedVersions() throws(SensorError) -> StoredVersions {
+        var versions = StoredVersions(sensors: [:], series: [:], files: [:], rejects: [:])
+        for (collection, field) in [
+            (MongoMetricDocuments.sensors, "version"), (MongoMetricDocuments.series, "version"),
+            (MongoMetricDocuments.manifest, "bytes_done"), (MongoMetricDocuments.rejects, "job"),
+        ] {
+            let options = MongoClient.FindOptions(batchSize: 10_000, fields: [field])
+            try client.find(in: collection, filter: BSONDocument(), options: options) { document in
+                guard case .string(let id) = BSONDocument.field("_id", in: document) else { return }
+                switch collection {
+                case MongoMetricDocuments.sensors: versions.sensors[id] = BSONDocument.int64(in: document, at: field)
+                case MongoMetricDocuments.series: versions.series[id] = BSONDocument.int64(in: document, at: field)
+                case MongoMetricDocuments.manifest: versions.files[id] = BSONDocument.int64(in: document, at: field)
+                default:
+                    if case .string(let job) = BSONDocument.field(field, in: document) { versions.rejects[job, default: 0] += 1 }
+                }
+            }
+        }
+        return versions
     }
 
     // MARK: helpers

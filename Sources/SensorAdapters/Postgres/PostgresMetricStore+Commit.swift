@@ -21,6 +21,7 @@ extension PostgresMetricStore {
             return .committed(MetricsOutput(sensors: sensors, series: series, rejects: delta.rejects, files: files))
         } catch {
             _ = try? connection.query("ROLLBACK")
+            rowCache.removeAll()  // it may hold rows of the rolled-back merge
             throw error
         }
     }
@@ -111,21 +112,8 @@ extension PostgresMetricStore {
     private func merge(_ partials: [String: SensorPartial], rules: HealthRules) throws(SensorError) -> [SensorMetricsRow] {
         guard !partials.isEmpty else { return [] }
         let ids = partials.keys.sorted()
-        let rows = try connection.query(
-            """
-            SELECT \(PostgresMetricRows.sensorSelect) FROM sensor_metrics
-            WHERE sensor_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
-            ORDER BY sensor_id FOR UPDATE
-            """, [postgresJSONArray(ids)])
         var stored: [String: SensorMetricsRow] = [:]
-        for columns in rows {
-            guard let row = PostgresMetricRows.sensorRow(columns) else {
-                throw SensorError(
-                    .data, service: "postgres", endpoint: connection.endpoint,
-                    "the sensor_metrics row of \(columns.first.flatMap { $0 } ?? "?") cannot be read back")
-            }
-            stored[row.sensorID] = row
-        }
+        for row in try currentRows(of: ids, locking: true) { stored[row.sensorID] = row }
         let now = Timestamp.now()
         var merged: [SensorMetricsRow] = []
         merged.reserveCapacity(ids.count)
@@ -146,6 +134,8 @@ extension PostgresMetricStore {
             merged.append(SensorMetricsRow(old.partial.merging(batch), rules: rules, version: old.version + 1, updatedAt: now))
         }
         try upsert(sensors: merged, ifNewer: false)
+        // Not yet committed: a failed transaction empties the cache (see `commit`).
+        for row in merged { rowCache[row.sensorID] = row }
         return merged
     }
 

@@ -5,6 +5,11 @@ import SensorCore
 public final class PostgresMetricStore: MetricLedger {
     public let service = "postgres"
     let connection: PostgresConnection
+    /// Sensor rows as this store last read or wrote them. Decoding a row (its window and activity arrays)
+    /// costs far more than reading its version, so reads fetch the versions and decode only rows that
+    /// changed since (another member's writes, a reset): each batch and each summary then costs one small
+    /// query per sensor set instead of a full decode.
+    var rowCache: [String: SensorMetricsRow] = [:]
 
     public init(config: SensorConfig) throws(SensorError) {
         connection = try PostgresConnection(url: config.postgresURL)
@@ -55,8 +60,48 @@ public final class PostgresMetricStore: MetricLedger {
     }
 
     public func sensors() throws(SensorError) -> [SensorMetricsRow] {
-        try connection.query("SELECT \(PostgresMetricRows.sensorSelect) FROM sensor_metrics ORDER BY sensor_id")
-            .compactMap(PostgresMetricRows.sensorRow)
+        try currentRows(of: nil, locking: false)
+    }
+
+    /// The stored rows of `ids` (nil: of every sensor), in id order; `locking` takes their row locks
+    /// (FOR UPDATE) for the rest of the transaction. Only rows whose (version, updated_at) differ from the
+    /// cache are fetched whole.
+    func currentRows(of ids: [String]?, locking: Bool) throws(SensorError) -> [SensorMetricsRow] {
+        let filter = ids == nil ? "" : "WHERE sensor_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+        let versions = try connection.query(
+            """
+            SELECT sensor_id, version, \(PostgresMetricRows.ms("updated_at")) FROM sensor_metrics \(filter)
+            ORDER BY sensor_id \(locking ? "FOR UPDATE" : "")
+            """, ids.map { [postgresJSONArray($0)] } ?? [])
+        var stale: [String] = []
+        for row in versions {
+            guard let id = row[0] else { continue }
+            let cached = rowCache[id]
+            if cached?.version != PostgresText.int64(row[1]) || cached?.updatedAt.milliseconds != PostgresText.int64(row[2]) {
+                stale.append(id)
+            }
+        }
+        if !stale.isEmpty {
+            let rows = try connection.query(
+                """
+                SELECT \(PostgresMetricRows.sensorSelect) FROM sensor_metrics
+                WHERE sensor_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
+                """, [postgresJSONArray(stale)])
+            for columns in rows {
+                guard let row = PostgresMetricRows.sensorRow(columns) else {
+                    throw SensorError(
+                        .data, service: "postgres", endpoint: connection.endpoint,
+                        "the sensor_metrics row of \(columns.first.flatMap { $0 } ?? "?") cannot be read back")
+                }
+                rowCache[row.sensorID] = row
+            }
+        }
+        let listed = versions.compactMap { $0[0] }
+        if ids == nil, rowCache.count > listed.count {
+            let present = Set(listed)
+            rowCache = rowCache.filter { present.contains($0.key) }
+        }
+        return listed.compactMap { rowCache[$0] }
     }
 
     public func summary() throws(SensorError) -> [SummaryRow] {
@@ -77,6 +122,22 @@ public final class PostgresMetricStore: MetricLedger {
 
     public func record(_ run: JobRun) throws(SensorError) {
         try connection.record(run)
+    }
+
+    public func storedVersions() throws(SensorError) -> StoredVersions {
+        func pairs(_ sql: String) throws(SensorError) -> [String: Int64] {
+            var result: [String: Int64] = [:]
+            for row in try connection.query(sql) {
+                if let key = row[0], let value = PostgresText.int64(row[1]) { result[key] = value }
+            }
+            return result
+        }
+        return StoredVersions(
+            sensors: try pairs("SELECT sensor_id, version FROM sensor_metrics"),
+            series: try pairs(
+                "SELECT sensor_type || '|' || bucket_ms || '|' || \(PostgresMetricRows.ms("bucket_start")), version FROM metrics_series"),
+            files: try pairs("SELECT job || '|' || path, bytes_done FROM hdfs_manifest"),
+            rejects: try pairs("SELECT job, count(*) FROM job_rejects GROUP BY job").mapValues { Int($0) })
     }
 
     // MARK: writes shared by save and commit

@@ -50,6 +50,9 @@ public struct SeriesRow: Sendable, Equatable {
         self.version = version
     }
 
+    /// The key every store files the bucket under: `<type>|<width ms>|<start ms>`.
+    public var key: String { "\(sensorType)|\(bucketMilliseconds)|\(bucketStart.milliseconds)" }
+
     /// The mean of the bucket's valid values.
     public var mean: Double { readings > 0 ? valueSum / Double(readings) : 0 }
 }
@@ -109,5 +112,38 @@ public struct MetricsOutput: Sendable {
         self.series = series
         self.rejects = rejects
         self.files = files
+    }
+
+    /// Nothing to write.
+    public var isEmpty: Bool { sensors.isEmpty && series.isEmpty && rejects.isEmpty && files.isEmpty }
+}
+
+/// What a store holds, by key, compared with the ledger before copying rows to it: a store that missed writes
+/// (a crash between the ledger commit and its write, an outage) gets only what it lacks.
+public struct StoredVersions: Sendable, Equatable {
+    /// Version per sensor id.
+    public var sensors: [String: Int64]
+    /// Version per `SeriesRow.key`.
+    public var series: [String: Int64]
+    /// Bytes done per `FileProgress.key`.
+    public var files: [String: Int64]
+    /// Rejects kept per job.
+    public var rejects: [String: Int]
+
+    public init(sensors: [String: Int64], series: [String: Int64], files: [String: Int64], rejects: [String: Int]) {
+        self.sensors = sensors
+        self.series = series
+        self.files = files
+        self.rejects = rejects
+    }
+
+    /// The part of `output` (everything the ledger holds) that this store lacks or holds in an older version.
+    public func missing(from output: MetricsOutput) -> MetricsOutput {
+        let rejectCounts = Dictionary(grouping: output.rejects, by: \.job).mapValues(\.count)
+        return MetricsOutput(
+            sensors: output.sensors.filter { (sensors[$0.sensorID] ?? .min) < $0.version },
+            series: output.series.filter { (series[$0.key] ?? .min) < $0.version },
+            rejects: output.rejects.filter { (rejects[$0.job] ?? 0) < rejectCounts[$0.job]! },
+            files: output.files.filter { files[$0.key] != $0.bytesDone })
     }
 }

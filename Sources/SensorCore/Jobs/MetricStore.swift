@@ -19,6 +19,8 @@ public protocol MetricStore: AnyObject {
     func series(since: Timestamp?) throws(SensorError) -> [SeriesRow]
     /// Inserts or replaces the job-run record with this id.
     func record(_ run: JobRun) throws(SensorError)
+    /// The versions of what is stored, to find what a resync must copy.
+    func storedVersions() throws(SensorError) -> StoredVersions
 }
 
 /// The store that orders all writers and remembers where each source stands: the batch's metric changes

@@ -107,6 +107,9 @@ public struct FileProgress: Sendable, Equatable {
         self.rejected = rejected
     }
 
+    /// The key every store files the row under: `<job>|<path>`.
+    public var key: String { "\(job)|\(path)" }
+
     /// Whether every byte listed has been folded in.
     public var isComplete: Bool { bytesDone >= length }
 }

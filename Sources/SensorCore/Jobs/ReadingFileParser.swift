@@ -110,6 +110,14 @@ public struct ReadingFileParser: Sendable {
             sawHeader = true
             return nil
         }
+        // The common shape is read in place; anything else goes through the general decoders below.
+        let plain = line.withUnsafeBytes { bytes in
+            format == .csv ? CSVCodec.decodeIfPlain(bytes) : JSONLinesCodec.decodeIfPlain(bytes)
+        }
+        if let plain {
+            progress.readings += 1
+            return .reading(plain)
+        }
         let result: Result<Reading, ReadingDecodeError>
         if let text = String(validating: line, as: UTF8.self) {
             result = format == .csv ? CSVCodec.decode(text) : JSONLinesCodec.decode(text)

@@ -53,7 +53,7 @@ enum MetricSamples {
 
     /// The overall row, then one per type (the first with values, the others with none).
     static func summaryRows(
-        types: [String], computedAt: Timestamp = Timestamp(milliseconds: 1_700_000_100_001)
+        types: [String], computedAt: Timestamp = .now()
     ) -> [SummaryRow] {
         var values = ValueStats.empty
         for value in [91.25, 33.75, 120.125, 85 + 1.0 / 7] { values.add(value) }

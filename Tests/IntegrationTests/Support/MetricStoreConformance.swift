@@ -3,7 +3,7 @@ import Testing
 
 /// The shared metric store conformance test: every `MetricStore` must keep exactly what it was given — whole
 /// sensor partials that read back equal, the newest version of each sensor and series row, the summary as
-/// last saved, each reject once, manifest progress that never goes back, and job runs.
+/// last computed (replaced whole, never by an older one), each reject once, manifest progress that never goes back, and job runs.
 ///
 /// The stores are the stack's shared databases, so every check works on sensor ids, types and jobs of its
 /// own (`TestStack.uniqueName`) and looks only at those rows. What the `MetricStore` protocol cannot read
@@ -95,9 +95,13 @@ enum MetricStoreConformance {
         let rows = MetricSamples.summaryRows(types: [kept, dropped])
         try store.saveSummary(rows)
         #expect(try store.summary() == rows, "summary rows differ after a round trip", sourceLocation: location)
-        let fewer = MetricSamples.summaryRows(types: [kept], computedAt: Timestamp(milliseconds: 1_700_000_123_456))
+        let later = Timestamp(milliseconds: rows[0].computedAt.milliseconds + 1000)
+        let fewer = MetricSamples.summaryRows(types: [kept], computedAt: later)
         try store.saveSummary(fewer)
         #expect(try store.summary() == fewer, "a type no longer present kept its row", sourceLocation: location)
+        // Members of one group write summaries concurrently: one computed earlier never replaces a later one.
+        try store.saveSummary(MetricSamples.summaryRows(types: [kept], computedAt: rows[0].computedAt))
+        #expect(try store.summary().first?.computedAt == later, "an older summary replaced a newer one", sourceLocation: location)
     }
 
     // MARK: bookkeeping

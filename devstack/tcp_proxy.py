@@ -1,5 +1,10 @@
 """A TCP forwarder that can be switched off and on, to take a database "down" without touching the shared
-stack: while stopped nothing listens on its port (connections are refused) and open connections are cut."""
+stack: while stopped nothing listens on its port (connections are refused) and open connections are cut.
+
+Used as a module by the dashboard tests, and as a program by the Swift tests:
+    python3 devstack/tcp_proxy.py HOST PORT
+prints the local port it forwards from, then obeys `stop` and `start` lines on stdin, answering `ok` to each;
+it exits when stdin closes."""
 
 from __future__ import annotations
 
@@ -72,3 +77,26 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+def main() -> None:
+    import sys
+
+    proxy = TcpProxy(sys.argv[1], int(sys.argv[2]))
+    proxy.start()
+    print(proxy.port, flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "stop":
+            proxy.stop()
+        elif command == "start":
+            proxy.start()
+        else:
+            print(f"unknown command {command!r}", flush=True)
+            continue
+        print("ok", flush=True)
+    proxy.stop()
+
+
+if __name__ == "__main__":
+    main()
