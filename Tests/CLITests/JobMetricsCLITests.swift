@@ -105,10 +105,12 @@ struct JobMetricsCLITests {
         #expect(overall["readings"] as? Int == 20000)
     }
 
-    @Test("two members of one group split the partitions and together count every reading once")
+    @Test("two members of one group split the partitions and together produce the metrics of one pass")
     func twoMembersSplitPartitions() throws {
         let fixture = try MetricsJobFixture("pair")
-        try fixture.generate(100, ["--sensors", "12"])  // creates the topic (4 partitions on the mock)
+        // The first readings create the topic (4 partitions on the mock); PostgreSQL gets the same readings,
+        // for the independent computation.
+        try fixture.generate(100, sinks: "postgres,kafka", ["--sensors", "12"])
         let first = try BackgroundRun(fixture.jobArguments(group: "pair", ["--batch-records", "500"]))
         let second = try BackgroundRun(fixture.jobArguments(group: "pair", ["--batch-records", "500"]))
         func holdsPartitions(_ member: BackgroundRun) -> Bool {
@@ -118,7 +120,7 @@ struct JobMetricsCLITests {
         }
         let split = try poll(timeout: 60, interval: 0.2) { holdsPartitions(first) && holdsPartitions(second) }
         try #require(split, "both members never held partitions at once:\n\(first.stderr)\n\(second.stderr)")
-        try fixture.generate(6000, ["--sensors", "12"])
+        try fixture.generate(6000, sinks: "postgres,kafka", ["--sensors", "12"])
         let session = try fixture.stores.postgres.session()
         let caughtUp = try poll(timeout: 60, interval: 0.2) {
             try session.value("SELECT coalesce(sum(readings_total), 0) FROM sensor_metrics") == "6100"
@@ -131,6 +133,11 @@ struct JobMetricsCLITests {
         let counts = [try Binary.json(a.stdout)["readings"] as? Int ?? -1, try Binary.json(b.stdout)["readings"] as? Int ?? -1]
         #expect(counts.allSatisfy { $0 > 0 }, "one member did all the work: \(counts)")
         #expect(counts.reduce(0, +) == 6100)
+        let (stored, expected) = (try fixture.storedSensors(), try fixture.expectedSensors())
+        #expect(stored.count == 12 && Set(stored.keys) == Set(expected.keys))
+        for (sensor, figures) in expected {
+            #expect(stored[sensor].map { $0.matches(figures) } == true, "\(sensor): \(String(describing: stored[sensor]))")
+        }
     }
 
     @Test("messages that are not readings are counted and kept in job_rejects of both stores")
