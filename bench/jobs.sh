@@ -14,7 +14,13 @@ BIN=$(realpath "${1:-.build/release/sensorctl}")
 COUNT=${2:-1000000}
 SENSORS=${3:-1000}
 STAMP=$(date +%s)
-ROOT=$SENSORCTL_HDFS_ROOT/bench-$STAMP
+# Outside the datalake root (a later `job hdfs` there must not fold benchmark files in), removed at the end.
+ROOT=/bench/sensorctl-$STAMP
+remove_root() {
+    curl -sS -X DELETE "$SENSORCTL_HDFS_URL/webhdfs/v1$ROOT?op=DELETE&recursive=true&user.name=$SENSORCTL_HDFS_USER" \
+        >/dev/null || true
+}
+trap 'drop_databases; remove_root' EXIT
 # `phases FILE`: a job's --json split into start-up (connecting, the group join, the first batch), the steady
 # part (reading, aggregating, committing to PostgreSQL; its rate leaves out the first batch's readings) and
 # the final wait for the last rows to reach MongoDB (the single-threaded stand-in).

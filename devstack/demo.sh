@@ -77,7 +77,10 @@ step "sensorctl job migrate mongo-to-pg --verify; sensorctl job migrate pg-to-mo
 "$BIN" job migrate pg-to-mongo --verify
 
 step "sensorctl metrics  (the same figures are in MongoDB: sensorctl metrics --store mongo)"
-"$BIN" metrics
+"$BIN" metrics >.devstack/demo-metrics.txt
+head -n 40 .devstack/demo-metrics.txt
+lines=$(wc -l <.devstack/demo-metrics.txt)
+if [ "$lines" -gt 40 ]; then echo "… $((lines - 40)) more lines in .devstack/demo-metrics.txt"; fi
 
 step "Dashboard"
 cat <<'TEXT'

@@ -21,6 +21,9 @@ public final class KafkaMetricsInput: MetricsInput {
     /// Records of the batch being read, each with its partition, so a revoked partition's can be dropped.
     private var pending = Pending(capacity: 0)
     private var joined = false
+    /// The consumer group's queue (messages, events, rebalances), read in batches.
+    private var consumerQueue: OpaquePointer?
+    private let messages = KafkaMessageBatch(capacity: 8192)
     /// When the wait for the group's first assignment started (a dead cluster never assigns anything).
     private var joinWaitStarted = MonotonicClock.seconds()
     /// How long to wait for the first assignment: a killed member's old session (10 s) must expire first.
@@ -62,6 +65,7 @@ public final class KafkaMetricsInput: MetricsInput {
 
     deinit {
         client.events.rebalance = nil
+        if let consumerQueue { rd_kafka_queue_destroy(consumerQueue) }
     }
 
     public func open(storedPositions: @escaping () throws(SensorError) -> [String: SourcePosition]) throws(SensorError) {
@@ -83,53 +87,54 @@ public final class KafkaMetricsInput: MetricsInput {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw client.unavailable("cannot subscribe to \(topic): \(RDKafkaClient.describe(code))")
         }
+        consumerQueue = rd_kafka_queue_get_consumer(client.handle)
     }
 
     public func next(limit: Int, maxWait: Duration) throws(SensorError) -> InputBatch {
+        guard let consumerQueue else {
+            throw SensorError(.failure, service: "kafka", "the Kafka input was asked for records before open")
+        }
         let deadline = MonotonicClock.seconds() + maxWait.secondsValue
         pending = Pending(capacity: min(limit, 65_536))
         var count = 0
-        // The clock and the end-of-partition state are looked at between messages only now and then: at
-        // hundreds of thousands of messages per second, even a clock read per message shows.
-        var checkClock = true
         while count < limit {
-            if checkClock {
-                if let error = rebalanceError {
-                    rebalanceError = nil
-                    throw error
+            if let error = rebalanceError {
+                rebalanceError = nil
+                throw error
+            }
+            if !joined && MonotonicClock.seconds() - joinWaitStarted > Self.joinTimeoutSeconds {
+                joinWaitStarted = MonotonicClock.seconds()
+                throw client.unavailable("the consumer group was not joined within \(Int(Self.joinTimeoutSeconds)) s")
+            }
+            let remaining = deadline - MonotonicClock.seconds()
+            guard remaining > 0 else { break }
+            // Rebalance callbacks run inside this call, on this thread.
+            let taken = messages.fill(from: consumerQueue, limit: limit - count, timeoutMs: Int32(min(remaining, 0.05) * 1000) + 1)
+            guard taken >= 0 else { throw client.unavailable("cannot read \(topic): \(RDKafkaClient.describe(rd_kafka_last_error()))") }
+            messages.decodeValues()
+            var reachedEnd = false
+            for index in 0..<messages.count {
+                let message = messages[index]
+                let partition = message.partition
+                switch message.err {
+                case RD_KAFKA_RESP_ERR_NO_ERROR:
+                    guard assigned[partition] != nil else { continue }  // fetched before a revoke
+                    if assigned[partition]!.atEnd { assigned[partition]!.atEnd = false }
+                    take(message, outcome: messages.outcome(index))
+                    count += 1
+                case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                    assigned[partition]?.atEnd = true
+                    reachedEnd = true
+                case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+                    throw SensorError(
+                        .config, service: "kafka", endpoint: client.endpoint,
+                        "topic \(topic) does not exist; run 'sensorctl setup' or check --topic")
+                default:
+                    continue  // transport errors are retried by librdkafka itself; they only explain a stall
                 }
-                if !joined && MonotonicClock.seconds() - joinWaitStarted > Self.joinTimeoutSeconds {
-                    joinWaitStarted = MonotonicClock.seconds()
-                    throw client.unavailable("the consumer group was not joined within \(Int(Self.joinTimeoutSeconds)) s")
-                }
-                if MonotonicClock.seconds() >= deadline { break }
             }
-            let waitMs = checkClock ? Int32(min(max(deadline - MonotonicClock.seconds(), 0.001), 0.1) * 1000) : 100
-            guard let message = rd_kafka_consumer_poll(client.handle, waitMs) else {
-                if isCaughtUp { break }
-                checkClock = true
-                continue
-            }
-            defer { rd_kafka_message_destroy(message) }
-            checkClock = count & 127 == 0
-            let partition = message.pointee.partition
-            switch message.pointee.err {
-            case RD_KAFKA_RESP_ERR_NO_ERROR:
-                guard assigned[partition] != nil else { continue }  // a message fetched before a revoke
-                if assigned[partition]!.atEnd { assigned[partition]!.atEnd = false }
-                take(message.pointee)
-                count += 1
-            case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-                assigned[partition]?.atEnd = true
-                if isCaughtUp { return batch() }
-            case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-                throw SensorError(
-                    .config, service: "kafka", endpoint: client.endpoint,
-                    "topic \(topic) does not exist; run 'sensorctl setup' or check --topic")
-            default:
-                // Transport errors are retried by librdkafka itself; they only explain a stall.
-                checkClock = true
-            }
+            messages.release()
+            if (reachedEnd || taken == 0) && isCaughtUp { break }
         }
         return batch()
     }
@@ -167,6 +172,9 @@ public final class KafkaMetricsInput: MetricsInput {
     }
 
     public func close() {
+        messages.release()
+        if let consumerQueue { rd_kafka_queue_destroy(consumerQueue) }
+        consumerQueue = nil
         rd_kafka_consumer_close(client.handle)
     }
 
@@ -212,25 +220,21 @@ public final class KafkaMetricsInput: MetricsInput {
         }
     }
 
-    private func take(_ message: rd_kafka_message_t) {
-        let payload = UnsafeRawBufferPointer(start: message.payload, count: message.len)
+    private func take(_ message: rd_kafka_message_t, outcome: Result<Reading, ReadingDecodeError>?) {
         pending.nextOffsets[message.partition] = message.offset + 1
         let reason: String
-        if payload.isEmpty {
-            reason = "empty message"
-        } else {
-            switch JSONLinesCodec.decode(utf8: payload) {
-            case .success(let reading):
-                pending.readings.append(reading)
-                pending.readingPartitions.append(message.partition)
-                return
-            case .failure(let error): reason = error.reason
-            }
+        switch outcome {
+        case .success(let reading)?:
+            pending.readings.append(reading)
+            pending.readingPartitions.append(message.partition)
+            return
+        case .failure(let error)?: reason = error.reason
+        case nil: reason = "empty message"
         }
         pending.rejects.append(
             JobReject(
                 job: job, origin: "\(topic)/\(message.partition)", position: message.offset, reason: reason,
-                record: payload))
+                record: UnsafeRawBufferPointer(start: message.payload, count: message.len)))
         pending.rejectPartitions.append(message.partition)
     }
 
