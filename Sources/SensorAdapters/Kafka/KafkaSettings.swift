@@ -66,6 +66,9 @@ enum KafkaSettings {
                 ("auto.offset.reset", "earliest"),
                 // A killed member's partitions move to the others within ~10 s instead of librdkafka's 45 s.
                 ("session.timeout.ms", "10000"), ("heartbeat.interval.ms", "3000"),
+                // Prefetch at most 16 MB (librdkafka's default is 64 MB): memory stays flat however far
+                // behind the job is, at no measurable cost in throughput here.
+                ("queued.max.messages.kbytes", "16384"),
             ]
         case .producer, .admin:
             break
