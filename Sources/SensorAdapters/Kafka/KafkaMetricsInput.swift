@@ -21,6 +21,8 @@ public final class KafkaMetricsInput: MetricsInput {
     /// Records of the batch being read, each with its partition, so a revoked partition's can be dropped.
     private var pending = Pending(capacity: 0)
     private var joined = false
+    /// Set by the rebalance callback, so `next` knows a batch of messages may straddle a rebalance.
+    private var rebalanced = false
     /// The consumer group's queue (messages, events, rebalances), read in batches.
     private var consumerQueue: OpaquePointer?
     private let messages = KafkaMessageBatch(capacity: 8192)
@@ -77,8 +79,8 @@ public final class KafkaMetricsInput: MetricsInput {
                 "topic \(topic) does not exist; run 'sensorctl setup' or check --topic")
         }
         joinWaitStarted = MonotonicClock.seconds()
-        // The callback runs inside rd_kafka_consumer_poll on this object's polling thread; it is cleared in
-        // deinit, before the client (and with it every callback) goes away.
+        // The callback runs inside rd_kafka_consume_batch_queue, on the thread that calls `next`; it is
+        // cleared in deinit, before the client (and with it every callback) goes away.
         client.events.rebalance = { [unowned self] code, partitions in self.rebalance(code, partitions) }
         let subscription = rd_kafka_topic_partition_list_new(1)
         defer { rd_kafka_topic_partition_list_destroy(subscription) }
@@ -111,6 +113,16 @@ public final class KafkaMetricsInput: MetricsInput {
             // Rebalance callbacks run inside this call, on this thread.
             let taken = messages.fill(from: consumerQueue, limit: limit - count, timeoutMs: Int32(min(remaining, 0.05) * 1000) + 1)
             guard taken >= 0 else { throw client.unavailable("cannot read \(topic): \(RDKafkaClient.describe(rd_kafka_last_error()))") }
+            if rebalanced {
+                // Messages taken in the same call as a rebalance may predate it (fetched at positions the
+                // new assignment reset): drop them and everything pending, and read again from the stored
+                // offsets, so nothing is skipped.
+                rebalanced = false
+                messages.release()
+                count = 0
+                try rewind()
+                continue
+            }
             messages.decodeValues()
             var reachedEnd = false
             for index in 0..<messages.count {
@@ -178,12 +190,10 @@ public final class KafkaMetricsInput: MetricsInput {
         rd_kafka_consumer_close(client.handle)
     }
 
-    /// The partitions this member holds now (for tests and progress lines).
-    public var assignedPartitions: [Int32] { assigned.keys.sorted() }
-
     // MARK: internals
 
     private func rebalance(_ code: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        rebalanced = true
         guard code == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS else {
             // Revoked: whatever was read from these partitions and not committed belongs to the next owner.
             for index in 0..<Int(partitions.pointee.cnt) {
