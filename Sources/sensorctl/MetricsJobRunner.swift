@@ -75,7 +75,8 @@ final class MetricsJobRunner {
     private func loop(_ input: any MetricsInput) throws(SensorError) {
         while !stop.isRequested {
             do throws(SensorError) {
-                let batch = try input.next(limit: settings.batchRecords, maxWait: .milliseconds(Int64(settings.batchIntervalSeconds * 1000)))
+                let wait = Duration.milliseconds(Int64(settings.batchIntervalSeconds * 1000))
+                let batch = try input.next(limit: settings.batchRecords, maxWait: wait)
                 if totals.startupSeconds == nil && !batch.isEmpty {
                     totals.startupSeconds = MonotonicClock.seconds() - started
                     totals.startupReadings = Int64(batch.readings.count)

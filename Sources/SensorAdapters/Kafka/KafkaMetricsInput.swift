@@ -111,8 +111,11 @@ public final class KafkaMetricsInput: MetricsInput {
             let remaining = deadline - MonotonicClock.seconds()
             guard remaining > 0 else { break }
             // Rebalance callbacks run inside this call, on this thread.
-            let taken = messages.fill(from: consumerQueue, limit: limit - count, timeoutMs: Int32(min(remaining, 0.05) * 1000) + 1)
-            guard taken >= 0 else { throw client.unavailable("cannot read \(topic): \(RDKafkaClient.describe(rd_kafka_last_error()))") }
+            let waitMs = Int32(min(remaining, 0.05) * 1000) + 1
+            let taken = messages.fill(from: consumerQueue, limit: limit - count, timeoutMs: waitMs)
+            guard taken >= 0 else {
+                throw client.unavailable("cannot read \(topic): \(RDKafkaClient.describe(rd_kafka_last_error()))")
+            }
             if rebalanced {
                 // Messages taken in the same call as a rebalance may predate it (fetched at positions the
                 // new assignment reset): drop them and everything pending, and read again from the stored
