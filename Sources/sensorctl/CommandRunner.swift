@@ -35,6 +35,9 @@ enum CommandRunner {
 
 /// Machine-readable output for `--json`: sorted keys so scripts and tests can rely on the text.
 enum JSONOutput {
+    /// Seconds rounded to milliseconds, as every `--json` summary reports durations.
+    static func seconds(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
     static func print(_ object: [String: Any]) {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         Console.out(String(decoding: data, as: UTF8.self) + "\n")

@@ -100,7 +100,7 @@ struct GenerateCommand {
             var object: [String: Any] = [
                 "generated": generated,
                 "sinks": Dictionary(uniqueKeysWithValues: runs.map { ($0.kind.rawValue, $0.stored) }),
-                "elapsed_s": (elapsed * 1000).rounded() / 1000,
+                "elapsed_s": JSONOutput.seconds(elapsed),
             ]
             let failures = runs.filter { $0.error != nil }
             if !failures.isEmpty {

@@ -47,15 +47,13 @@ struct MetricsJobCommand {
         if !quiet { Console.error("\(Timestamp.now()) \(command.path.joined(separator: " ")): \(message)\n") }
     }
 
-    private static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
-
     private func report(_ run: JobRun, _ totals: MetricsJobRunner.Totals, elapsed: Double) {
         if command.has("json") {
             JSONOutput.print([
                 "job": run.job, "run_id": run.id, "status": run.status, "readings": totals.readings,
                 "rejected": totals.rejected, "batches": totals.batches, "conflicts": totals.conflicts,
-                "elapsed_s": Self.milliseconds(elapsed), "startup_s": Self.milliseconds(totals.startupSeconds ?? elapsed),
-                "startup_readings": totals.startupReadings, "mirror_wait_s": Self.milliseconds(totals.mirrorWaitSeconds),
+                "elapsed_s": JSONOutput.seconds(elapsed), "startup_s": JSONOutput.seconds(totals.startupSeconds ?? elapsed),
+                "startup_readings": totals.startupReadings, "mirror_wait_s": JSONOutput.seconds(totals.mirrorWaitSeconds),
             ])
         }
         guard !quiet else { return }

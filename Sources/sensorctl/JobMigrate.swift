@@ -126,7 +126,7 @@ struct MigrateCommand {
         if command.has("json") {
             var object: [String: Any] = [
                 "job": job, "read": totals.read, "copied": totals.copied, "already_present": totals.alreadyPresent,
-                "rejected": totals.rejected, "elapsed_s": (elapsed * 1000).rounded() / 1000,
+                "rejected": totals.rejected, "elapsed_s": JSONOutput.seconds(elapsed),
             ]
             if let verification {
                 object["verify"] = [

@@ -131,9 +131,14 @@ final class MetricsJobRunner {
         ledger = try Adapters.metricLedger(config: config)
         let stores = try Adapters.metricMirrors(config: config)
         guard !stores.isEmpty else { return }
-        let everything = try ledger.everything()
+        // Versions first: a store that is up to date (the usual start) costs no row reads at all.
+        let ledgerVersions = try ledger.storedVersions()
+        var everything: MetricsOutput?
         for store in stores {
-            let missing = try store.storedVersions().missing(from: everything)
+            let versions = try store.storedVersions()
+            guard !versions.isUpToDate(with: ledgerVersions) else { continue }
+            if everything == nil { everything = try ledger.everything() }
+            let missing = versions.missing(from: everything!)
             if !missing.isEmpty {
                 log(
                     "copying to \(store.service) the rows it lacks: \(missing.sensors.count) sensors, "

@@ -93,7 +93,7 @@ struct ProduceCommand {
         if command.has("json") {
             JSONOutput.print([
                 "source": command.string("from")!, "topic": producer.topic, "sent": totals.sent,
-                "rejected": totals.rejected, "batches": totals.batches, "elapsed_s": (elapsed * 1000).rounded() / 1000,
+                "rejected": totals.rejected, "batches": totals.batches, "elapsed_s": JSONOutput.seconds(elapsed),
             ])
         }
         guard !quiet else { return }

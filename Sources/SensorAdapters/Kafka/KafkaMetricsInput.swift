@@ -96,7 +96,7 @@ public final class KafkaMetricsInput: MetricsInput {
         guard let consumerQueue else {
             throw SensorError(.failure, service: "kafka", "the Kafka input was asked for records before open")
         }
-        let deadline = MonotonicClock.seconds() + maxWait.secondsValue
+        let deadline = MonotonicClock.seconds() + maxWait.inSeconds
         pending = Pending(capacity: min(limit, 65_536))
         var count = 0
         while count < limit {
@@ -285,13 +285,5 @@ public final class KafkaMetricsInput: MetricsInput {
     private static func offset(_ position: SourcePosition?) -> Int64? {
         if case .partition(_, _, let next) = position { return next }
         return nil
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var secondsValue: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) * 1e-18
     }
 }

@@ -17,13 +17,8 @@ extension MongoMetricDocuments {
         document.append("rejected_at", dateMilliseconds: rejectedAt.milliseconds)
     }
 
-    /// `<job>|<path>`.
-    static func manifestID(_ file: FileProgress) -> String {
-        file.key
-    }
-
     static func encode(_ file: FileProgress, updatedAt: Timestamp, into document: BSONDocument) {
-        document.append("_id", string: manifestID(file))
+        document.append("_id", string: file.key)
         document.append("job", string: file.job)
         document.append("path", string: file.path)
         document.append("bytes_done", int64: file.bytesDone)

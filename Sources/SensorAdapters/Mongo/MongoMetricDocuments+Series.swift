@@ -4,12 +4,8 @@ import SensorCore
 extension MongoMetricDocuments {
     // MARK: metrics_series, `_id` = "<sensor_type>|<bucket_ms>|<bucket_start ms>"
 
-    static func seriesID(_ row: SeriesRow) -> String {
-        row.key
-    }
-
     static func encode(_ row: SeriesRow, updatedAt: Timestamp, into document: BSONDocument) {
-        document.append("_id", string: seriesID(row))
+        document.append("_id", string: row.key)
         document.append("sensor_type", string: row.sensorType)
         document.append("bucket_ms", int64: row.bucketMilliseconds)
         document.append("bucket_start", dateMilliseconds: row.bucketStart.milliseconds)
@@ -43,11 +39,7 @@ extension MongoMetricDocuments {
         document.append("healthy", int64: Int64(row.health.healthy))
         document.append("degraded", int64: Int64(row.health.degraded))
         document.append("failed", int64: Int64(row.health.failed))
-        document.append("readings_total", int64: row.readings.total)
-        document.append("readings_normal", int64: row.readings.normal)
-        document.append("readings_atypical", int64: row.readings.atypical)
-        document.append("readings_fault", int64: row.readings.fault)
-        document.append("readings_out_of_range", int64: row.readings.outOfRange)
+        appendCounts(row.readings, into: document)
         appendValues(row.values, into: document)
         document.append("readings_per_second", double: row.readingsPerSecond)
         document.append("computed_at", dateMilliseconds: row.computedAt.milliseconds)

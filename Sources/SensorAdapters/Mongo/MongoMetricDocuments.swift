@@ -20,11 +20,7 @@ enum MongoMetricDocuments {
         document.append("sensor_id", string: partial.sensorID)
         document.append("sensor_type", string: partial.sensorType)
         document.append("health", string: row.health.rawValue)
-        document.append("readings_total", int64: partial.counts.total)
-        document.append("readings_normal", int64: partial.counts.normal)
-        document.append("readings_atypical", int64: partial.counts.atypical)
-        document.append("readings_fault", int64: partial.counts.fault)
-        document.append("readings_out_of_range", int64: partial.counts.outOfRange)
+        appendCounts(partial.counts, into: document)
         appendValues(partial.values, into: document)
         document.append("smoothed", double: partial.smoothed.value)
         document.append("smoothing_tau_s", double: partial.smoothed.tauSeconds)
@@ -95,6 +91,15 @@ enum MongoMetricDocuments {
     }
 
     // MARK: fields shared by sensor and summary documents
+
+    /// `readings_total`, `readings_normal`, `readings_atypical`, `readings_fault`, `readings_out_of_range`.
+    static func appendCounts(_ counts: ReadingCounts, into document: BSONDocument) {
+        document.append("readings_total", int64: counts.total)
+        document.append("readings_normal", int64: counts.normal)
+        document.append("readings_atypical", int64: counts.atypical)
+        document.append("readings_fault", int64: counts.fault)
+        document.append("readings_out_of_range", int64: counts.outOfRange)
+    }
 
     /// `value_count`, `value_mean` (null without values), `value_m2`, `value_stddev`, `value_min`, `value_max`.
     static func appendValues(_ values: ValueStats, into document: BSONDocument) {

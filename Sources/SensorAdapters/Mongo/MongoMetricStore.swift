@@ -28,7 +28,7 @@ public final class MongoMetricStore: MetricStore {
         }
         try client.replaceWhere(in: MongoMetricDocuments.series, count: series.count) { index, filter, document in
             let row = series[index]
-            Self.filter(filter, id: MongoMetricDocuments.seriesID(row), "version", lessThan: row.version)
+            Self.filter(filter, id: row.key, "version", lessThan: row.version)
             MongoMetricDocuments.encode(row, updatedAt: now, into: document)
         }
         if !output.rejects.isEmpty {
@@ -41,7 +41,7 @@ public final class MongoMetricStore: MetricStore {
         try client.replaceWhere(in: MongoMetricDocuments.manifest, count: files.count) { index, filter, document in
             let file = files[index]
             // As PostgreSQL's manifest upsert: a file's progress never goes back.
-            Self.filter(filter, id: MongoMetricDocuments.manifestID(file), "bytes_done", atMost: file.bytesDone)
+            Self.filter(filter, id: file.key, "bytes_done", atMost: file.bytesDone)
             MongoMetricDocuments.encode(file, updatedAt: now, into: document)
         }
     }

@@ -67,23 +67,24 @@ struct PostgresJSONRecords {
 
     mutating func field(_ name: StaticString, strings: [String]) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
-        for (index, string) in strings.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONLinesCodec.appendString(string, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        appendJSONArray(strings, to: &bytes)
     }
 }
 
-/// A JSON array of strings, for `jsonb_array_elements_text($1::jsonb)`.
-func postgresJSONArray(_ strings: [String]) -> String {
-    var bytes: [UInt8] = [UInt8(ascii: "[")]
+/// `["a","b"]`, each string escaped as JSON requires.
+private func appendJSONArray(_ strings: [String], to bytes: inout [UInt8]) {
+    bytes.append(UInt8(ascii: "["))
     for (index, string) in strings.enumerated() {
         if index > 0 { bytes.append(UInt8(ascii: ",")) }
         JSONLinesCodec.appendString(string, to: &bytes)
     }
     bytes.append(UInt8(ascii: "]"))
+}
+
+/// A JSON array of strings, for `jsonb_array_elements_text($1::jsonb)`.
+func postgresJSONArray(_ strings: [String]) -> String {
+    var bytes: [UInt8] = []
+    appendJSONArray(strings, to: &bytes)
     return String(decoding: bytes, as: UTF8.self)
 }
 

@@ -6,6 +6,49 @@ enum PostgresMetricRows {
     /// Milliseconds since the epoch of a timestamptz column, exact (extract returns numeric).
     static func ms(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000)::bigint" }
 
+    /// The column names of a record definition (`name type, …`), for INSERT and UPDATE lists.
+    static func names(of columns: String) -> [String] {
+        columns.split(separator: ",").map { String($0.split(separator: " ", omittingEmptySubsequences: true)[0]) }
+    }
+
+    // MARK: columns shared by sensor and summary rows
+
+    /// `readings_total`, `readings_normal`, `readings_atypical`, `readings_fault`, `readings_out_of_range`.
+    static func appendCounts(_ counts: ReadingCounts, to record: inout PostgresJSONRecords) {
+        record.field("readings_total", counts.total)
+        record.field("readings_normal", counts.normal)
+        record.field("readings_atypical", counts.atypical)
+        record.field("readings_fault", counts.fault)
+        record.field("readings_out_of_range", counts.outOfRange)
+    }
+
+    /// `value_count`, `value_mean` (NULL without values), `value_m2`, `value_stddev`, `value_min`, `value_max`.
+    static func appendValues(_ values: ValueStats, to record: inout PostgresJSONRecords) {
+        record.field("value_count", values.count)
+        record.field("value_mean", values.count > 0 ? values.mean : nil)
+        record.field("value_m2", values.m2)
+        record.field("value_stddev", values.standardDeviation)
+        record.field("value_min", values.min)
+        record.field("value_max", values.max)
+    }
+
+    /// The counts selected as `readings_normal, readings_atypical, readings_fault, readings_out_of_range`
+    /// from column `start` on (the total is derived).
+    static func readingCounts(_ columns: [String?], from start: Int) -> ReadingCounts {
+        let int = { (index: Int) in PostgresText.int64(columns[start + index]) ?? 0 }
+        return ReadingCounts(normal: int(0), atypical: int(1), fault: int(2), outOfRange: int(3))
+    }
+
+    /// The statistics selected as `value_count, value_mean, value_m2, value_min, value_max` from column `start`
+    /// on; min and max only with values.
+    static func valueStats(_ columns: [String?], from start: Int) -> ValueStats {
+        let count = PostgresText.int64(columns[start]) ?? 0
+        let double = { (index: Int) in PostgresText.double(columns[start + index]) ?? 0 }
+        return ValueStats(
+            count: count, mean: double(1), m2: double(2), min: count > 0 ? double(3) : nil,
+            max: count > 0 ? double(4) : nil)
+    }
+
     // MARK: sensor_metrics
 
     static let sensorColumns = """
@@ -19,10 +62,7 @@ enum PostgresMetricRows {
         activity_seconds bigint[], activity_counts bigint[], version bigint, updated_at timestamptz
         """
 
-    /// The column names of `sensorColumns`, for INSERT and UPDATE lists.
-    static let sensorColumnNames: [String] = sensorColumns.split(separator: ",").map {
-        String($0.split(separator: " ", omittingEmptySubsequences: true)[0])
-    }
+    static let sensorColumnNames = names(of: sensorColumns)
 
     static let sensorSelect = """
         sensor_id, sensor_type, health, readings_normal, readings_atypical, readings_fault, readings_out_of_range,
@@ -37,29 +77,20 @@ enum PostgresMetricRows {
             record.field("sensor_id", partial.sensorID)
             record.field("sensor_type", partial.sensorType)
             record.field("health", row.health.rawValue)
-            record.field("readings_total", partial.counts.total)
-            record.field("readings_normal", partial.counts.normal)
-            record.field("readings_atypical", partial.counts.atypical)
-            record.field("readings_fault", partial.counts.fault)
-            record.field("readings_out_of_range", partial.counts.outOfRange)
-            record.field("value_count", partial.values.count)
-            record.field("value_mean", partial.values.count > 0 ? partial.values.mean : nil)
-            record.field("value_m2", partial.values.m2)
-            record.field("value_stddev", partial.values.standardDeviation)
-            record.field("value_min", partial.values.min)
-            record.field("value_max", partial.values.max)
+            appendCounts(partial.counts, to: &record)
+            appendValues(partial.values, to: &record)
             record.field("smoothed", partial.smoothed.value)
             record.field("smoothing_tau_s", partial.smoothed.tauSeconds)
             record.field("ewma_weighted_sum", partial.smoothed.weightedSum)
             record.field("ewma_weight_sum", partial.smoothed.weightSum)
             record.field("ewma_reference", partial.smoothed.reference)
             record.field("last_value", partial.last?.value)
-            record.field("last_reading_id", partial.last.map { idText($0.id) })
+            record.field("last_reading_id", partial.last?.id.description)
             record.field("first_seen", partial.firstSeen)
             record.field("last_seen", partial.lastSeen)
             let recent = partial.recent.entries
             record.field("recent_ms", integers: recent.map(\.timestamp.milliseconds))
-            record.field("recent_ids", strings: recent.map { idText($0.id) })
+            record.field("recent_ids", strings: recent.map(\.id.description))
             record.field("recent_classes", strings: recent.map(\.readingClass.name))
             let activity = partial.activity.counts.sorted { $0.key < $1.key }
             record.field("activity_seconds", integers: activity.map(\.key))
@@ -76,13 +107,7 @@ enum PostgresMetricRows {
             let tau = PostgresText.double(columns[12]), tau > 0, tau.isFinite,
             let version = PostgresText.int64(columns[25]), let updatedAt = PostgresText.timestamp(columns[26])
         else { return nil }
-        let int = { (index: Int) in PostgresText.int64(columns[index]) ?? 0 }
-        let counts = ReadingCounts(normal: int(3), atypical: int(4), fault: int(5), outOfRange: int(6))
-        let valueCount = int(7)
-        let values = ValueStats(
-            count: valueCount, mean: PostgresText.double(columns[8]) ?? 0, m2: PostgresText.double(columns[9]) ?? 0,
-            min: valueCount > 0 ? PostgresText.double(columns[10]) ?? 0 : nil,
-            max: valueCount > 0 ? PostgresText.double(columns[11]) ?? 0 : nil)
+        let (counts, values) = (readingCounts(columns, from: 3), valueStats(columns, from: 7))
         let smoothed = DecayedAverage(
             tauSeconds: tau, weightedSum: PostgresText.double(columns[13]) ?? 0,
             weightSum: PostgresText.double(columns[14]) ?? 0, reference: PostgresText.timestamp(columns[15]))
@@ -147,6 +172,8 @@ enum PostgresMetricRows {
         value_max double precision, readings_per_second double precision, computed_at timestamptz
         """
 
+    static let summaryColumnNames = names(of: summaryColumns)
+
     static let summarySelect = """
         sensor_type, sensors_total, sensors_online, healthy, degraded, failed, readings_normal, readings_atypical,
         readings_fault, readings_out_of_range, value_count, value_mean, value_m2, value_min, value_max,
@@ -162,17 +189,8 @@ enum PostgresMetricRows {
             record.field("healthy", Int64(row.health.healthy))
             record.field("degraded", Int64(row.health.degraded))
             record.field("failed", Int64(row.health.failed))
-            record.field("readings_total", row.readings.total)
-            record.field("readings_normal", row.readings.normal)
-            record.field("readings_atypical", row.readings.atypical)
-            record.field("readings_fault", row.readings.fault)
-            record.field("readings_out_of_range", row.readings.outOfRange)
-            record.field("value_count", row.values.count)
-            record.field("value_mean", row.values.count > 0 ? row.values.mean : nil)
-            record.field("value_m2", row.values.m2)
-            record.field("value_stddev", row.values.standardDeviation)
-            record.field("value_min", row.values.min)
-            record.field("value_max", row.values.max)
+            appendCounts(row.readings, to: &record)
+            appendValues(row.values, to: &record)
             record.field("readings_per_second", row.readingsPerSecond)
             record.field("computed_at", row.computedAt)
         }
@@ -181,20 +199,14 @@ enum PostgresMetricRows {
     static func summaryRow(_ columns: [String?]) -> SummaryRow? {
         guard columns.count == 17, let computedAt = PostgresText.timestamp(columns[16]) else { return nil }
         let int = { (index: Int) in PostgresText.int64(columns[index]) ?? 0 }
-        let valueCount = int(10)
         return SummaryRow(
             sensorType: columns[0], sensorsTotal: Int(int(1)), sensorsOnline: Int(int(2)),
             health: .init(healthy: Int(int(3)), degraded: Int(int(4)), failed: Int(int(5))),
-            readings: ReadingCounts(normal: int(6), atypical: int(7), fault: int(8), outOfRange: int(9)),
-            values: ValueStats(
-                count: valueCount, mean: PostgresText.double(columns[11]) ?? 0,
-                m2: PostgresText.double(columns[12]) ?? 0,
-                min: valueCount > 0 ? PostgresText.double(columns[13]) ?? 0 : nil,
-                max: valueCount > 0 ? PostgresText.double(columns[14]) ?? 0 : nil),
+            readings: readingCounts(columns, from: 6), values: valueStats(columns, from: 10),
             readingsPerSecond: PostgresText.double(columns[15]) ?? 0, computedAt: computedAt)
     }
 
-    // MARK: job_rejects and hdfs_manifest
+    // MARK: job_rejects
 
     static let rejectColumns = "job text, origin text, position bigint, reason text, record text"
 
@@ -206,11 +218,5 @@ enum PostgresMetricRows {
             record.field("reason", reject.reason)
             record.field("record", reject.record)
         }
-    }
-
-    static func idText(_ id: ReadingID) -> String {
-        var bytes: [UInt8] = []
-        id.write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

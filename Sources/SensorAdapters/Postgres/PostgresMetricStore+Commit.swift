@@ -86,10 +86,7 @@ extension PostgresMetricStore {
         case (nil, .file(let progress)):
             return try !connection.query(
                 """
-                INSERT INTO hdfs_manifest (job, path, bytes_done, lines_done, length, modification_time, readings,
-                                           rejected, complete, updated_at)
-                VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, to_timestamp($6::bigint / 1000.0), $7::bigint,
-                        $8::bigint, $9::boolean, now())
+                \(Self.insertManifestRow)
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, Self.manifestParameters(progress)
             ).isEmpty

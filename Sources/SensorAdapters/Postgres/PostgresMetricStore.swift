@@ -37,9 +37,7 @@ public final class PostgresMetricStore: MetricLedger {
     public func saveSummary(_ rows: [SummaryRow]) throws(SensorError) {
         var records = PostgresJSONRecords()
         for row in rows { PostgresMetricRows.append(row, to: &records) }
-        let names = PostgresMetricRows.summaryColumns.split(separator: ",").map {
-            String($0.split(separator: " ", omittingEmptySubsequences: true)[0])
-        }
+        let names = PostgresMetricRows.summaryColumnNames
         let list = names.joined(separator: ", ")
         let assignments = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         // Upserted, not deleted and reinserted: members of one group write summaries concurrently, and a
@@ -197,10 +195,7 @@ public final class PostgresMetricStore: MetricLedger {
         for file in files {
             try connection.query(
                 """
-                INSERT INTO hdfs_manifest (job, path, bytes_done, lines_done, length, modification_time, readings,
-                                           rejected, complete, updated_at)
-                VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, to_timestamp($6::bigint / 1000.0), $7::bigint,
-                        $8::bigint, $9::boolean, now())
+                \(Self.insertManifestRow)
                 ON CONFLICT (job, path) DO UPDATE SET bytes_done = excluded.bytes_done,
                     lines_done = excluded.lines_done, length = excluded.length,
                     modification_time = excluded.modification_time, readings = excluded.readings,
@@ -209,6 +204,14 @@ public final class PostgresMetricStore: MetricLedger {
                 """, Self.manifestParameters(file))
         }
     }
+
+    /// The insert of one manifest row; its parameters are `manifestParameters`.
+    static let insertManifestRow = """
+        INSERT INTO hdfs_manifest (job, path, bytes_done, lines_done, length, modification_time, readings,
+                                   rejected, complete, updated_at)
+        VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, to_timestamp($6::bigint / 1000.0), $7::bigint,
+                $8::bigint, $9::boolean, now())
+        """
 
     static func manifestParameters(_ file: FileProgress) -> [String?] {
         [

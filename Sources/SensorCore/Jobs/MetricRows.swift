@@ -137,6 +137,15 @@ public struct StoredVersions: Sendable, Equatable {
         self.rejects = rejects
     }
 
+    /// Whether this store holds everything `ledger` holds, in at least its versions (the comparisons of
+    /// `missing(from:)`, on versions alone): then a resync has nothing to copy and need not read any row.
+    public func isUpToDate(with ledger: StoredVersions) -> Bool {
+        ledger.sensors.allSatisfy { (sensors[$0.key] ?? .min) >= $0.value }
+            && ledger.series.allSatisfy { (series[$0.key] ?? .min) >= $0.value }
+            && ledger.rejects.allSatisfy { (rejects[$0.key] ?? 0) >= $0.value }
+            && ledger.files.allSatisfy { files[$0.key] == $0.value }
+    }
+
     /// The part of `output` (everything the ledger holds) that this store lacks or holds in an older version.
     public func missing(from output: MetricsOutput) -> MetricsOutput {
         let rejectCounts = Dictionary(grouping: output.rejects, by: \.job).mapValues(\.count)

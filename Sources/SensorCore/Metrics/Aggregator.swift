@@ -43,7 +43,7 @@ public enum Aggregator {
 
 extension Duration {
     /// The duration in seconds, as a Double (attosecond precision is far beyond what metrics need).
-    var inSeconds: Double {
+    public var inSeconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) * 1e-18
     }
