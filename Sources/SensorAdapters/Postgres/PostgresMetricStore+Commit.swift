@@ -137,6 +137,8 @@ extension PostgresMetricStore {
     }
 
     /// Adds the batch's buckets to the stored ones and returns them as stored now.
+    /// Rows are written in key order: two members adding to the same buckets then take their row locks in the
+    /// same order and never deadlock (as the sensor rows, locked in id order).
     private func add(_ series: TypeSeries) throws(SensorError) -> [SeriesRow] {
         guard !series.buckets.isEmpty else { return [] }
         var records = PostgresJSONRecords()
@@ -152,6 +154,7 @@ extension PostgresMetricStore {
                                              updated_at)
             SELECT sensor_type, bucket_ms, bucket_start, readings, value_sum, value_sum / readings, 1, now()
             FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.seriesColumns))
+            ORDER BY sensor_type, bucket_ms, bucket_start
             ON CONFLICT (sensor_type, bucket_ms, bucket_start) DO UPDATE SET readings = s.readings + excluded.readings,
                 value_sum = s.value_sum + excluded.value_sum,
                 mean = (s.value_sum + excluded.value_sum) / (s.readings + excluded.readings),

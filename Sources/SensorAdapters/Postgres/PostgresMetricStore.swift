@@ -152,6 +152,7 @@ public final class PostgresMetricStore: MetricLedger {
             """
             INSERT INTO sensor_metrics (\(list))
             SELECT \(list) FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.sensorColumns))
+            ORDER BY sensor_id  -- the lock order of every sensor writer
             ON CONFLICT (sensor_id) DO UPDATE SET \(assignments)
             \(ifNewer ? "WHERE sensor_metrics.version < excluded.version" : "")
             """, [records.text])
@@ -169,6 +170,7 @@ public final class PostgresMetricStore: MetricLedger {
             SELECT sensor_type, bucket_ms, bucket_start, readings, value_sum, value_sum / greatest(readings, 1),
                    version, now()
             FROM jsonb_to_recordset($1::jsonb) AS r(\(PostgresMetricRows.seriesColumns))
+            ORDER BY sensor_type, bucket_ms, bucket_start  -- the lock order of every series writer
             ON CONFLICT (sensor_type, bucket_ms, bucket_start) DO UPDATE SET readings = excluded.readings,
                 value_sum = excluded.value_sum, mean = excluded.mean, version = excluded.version,
                 updated_at = excluded.updated_at
